@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Identity;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Auth;
+
+/// <summary>
+/// Username and password to an account, or nothing. Every failure — unknown user, wrong password, locked
+/// account, corrupt hash — looks and costs the same from outside: one bcrypt verification and a null.
+/// </summary>
+public sealed class CredentialCheck(UserManager<User> users, BcryptPasswordHasher hasher, ILogger<CredentialCheck> logger)
+{
+    public async Task<User?> FindAccountAsync(string userName, string password)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            hasher.VerifyAgainstDummy(password);
+            return null;
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            hasher.VerifyAgainstDummy(password);
+            logger.LogWarning("Login refused: account {UserId} is locked out until {LockoutEnd:O}.", user.Id, user.LockoutEnd);
+            return null;
+        }
+
+        // Also rewrites the hash when the stored cost is below the configured work factor (SuccessRehashNeeded).
+        if (await users.CheckPasswordAsync(user, password))
+        {
+            if (user.AccessFailedCount > 0)
+            {
+                await users.ResetAccessFailedCountAsync(user);
+            }
+
+            return user;
+        }
+
+        await users.AccessFailedAsync(user);
+        if (await users.IsLockedOutAsync(user))
+        {
+            logger.LogWarning("Account {UserId} locked out until {LockoutEnd:O} after repeated failed logins.", user.Id, user.LockoutEnd);
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace UserServices.Api.Auth;
+
+public sealed class JwtOptions
+{
+    public const string Section = "Jwt";
+    public const int MinimumSecretBytes = 32;
+
+    /// <summary>
+    /// SECRET_KEY, used as its UTF-8 bytes the way python-jose used it, so services that verify tokens with the
+    /// same secret keep working.
+    /// </summary>
+    public string? SecretKey { get; set; }
+
+    [Required(ErrorMessage = "Jwt:Issuer must be set.")]
+    public string Issuer { get; set; } = "user-services";
+
+    [Required(ErrorMessage = "Jwt:Audience must be set.")]
+    public string Audience { get; set; } = "user-services";
+
+    /// <summary>ACCESS_TOKEN_EXPIRE_MINUTES, as the Python service called it.</summary>
+    [Range(1, 24 * 60, ErrorMessage = "Jwt:AccessTokenMinutes (ACCESS_TOKEN_EXPIRE_MINUTES) must be between 1 and 1440.")]
+    public int AccessTokenMinutes { get; set; } = 30;
+
+    /// <summary>Tolerance for clocks that disagree; the library's five-minute default keeps expired tokens alive too long.</summary>
+    [Range(0, 30, ErrorMessage = "Jwt:ClockSkewSeconds must be between 0 and 30.")]
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>Set when Development fell back to the fixed development key.</summary>
+    public bool UsesDevelopmentKey { get; set; }
+
+    public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
+}
+
+/// <summary>Reads SECRET_KEY and ACCESS_TOKEN_EXPIRE_MINUTES; in Development only, stands in a fixed key.</summary>
+internal sealed class JwtOptionsSetup(IConfiguration configuration, IHostEnvironment environment)
+    : IConfigureOptions<JwtOptions>, IValidateOptions<JwtOptions>
+{
+    // Public by design: it signs nothing that matters, and only ever in Development.
+    private const string DevelopmentKey = "development-only-key-do-not-use-in-production-0123456789";
+
+    public void Configure(JwtOptions options)
+    {
+        configuration.GetSection(JwtOptions.Section).Bind(options);
+        options.SecretKey = configuration["SECRET_KEY"] ?? options.SecretKey;
+        if (int.TryParse(configuration["ACCESS_TOKEN_EXPIRE_MINUTES"], out var minutes))
+        {
+            options.AccessTokenMinutes = minutes;
+        }
+
+        if (string.IsNullOrEmpty(options.SecretKey) && environment.IsDevelopment())
+        {
+            options.SecretKey = DevelopmentKey;
+            options.UsesDevelopmentKey = true;
+        }
+    }
+
+    public ValidateOptionsResult Validate(string? name, JwtOptions options)
+    {
+        if (string.IsNullOrEmpty(options.SecretKey))
+        {
+            return ValidateOptionsResult.Fail(
+                $"SECRET_KEY is not set: set it to a random string of at least {JwtOptions.MinimumSecretBytes} bytes (e.g. `openssl rand -hex 32`).");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(options.SecretKey);
+        return bytes < JwtOptions.MinimumSecretBytes
+            ? ValidateOptionsResult.Fail($"SECRET_KEY is {bytes} bytes; it must be at least {JwtOptions.MinimumSecretBytes} (e.g. `openssl rand -hex 32`).")
+            : ValidateOptionsResult.Success;
+    }
+}

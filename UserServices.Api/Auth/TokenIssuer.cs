@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Auth;
+
+public sealed record IssuedToken(string AccessToken, int ExpiresInSeconds);
+
+/// <summary>Mints access tokens: the claims the original clients read plus what a modern verifier expects.</summary>
+public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public IssuedToken Issue(User user, IEnumerable<string> roles)
+    {
+        var jwt = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + jwt.AccessTokenLifetime,
+            TokenType = AccessTokenClaims.TokenType,
+            SigningCredentials = keys.SigningCredentials,
+            Claims = new Dictionary<string, object>
+            {
+                [AccessTokenClaims.Subject] = user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [AccessTokenClaims.UserName] = user.UserName ?? "",
+                [AccessTokenClaims.Email] = user.Email ?? "",
+                [AccessTokenClaims.Role] = roles.ToArray(),
+                [AccessTokenClaims.StampDigest] = AccessTokenClaims.DigestOf(user.SecurityStamp),
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            },
+        };
+        return new IssuedToken(_handler.CreateToken(descriptor), (int)jwt.AccessTokenLifetime.TotalSeconds);
+    }
+}

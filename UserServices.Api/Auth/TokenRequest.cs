@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace UserServices.Api.Auth;
+
+/// <summary>The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it.</summary>
+public sealed class TokenRequest
+{
+    /// <summary>Optional, as in the original; when present it must be <c>password</c>.</summary>
+    [FromForm(Name = "grant_type")]
+    public string? GrantType { get; set; }
+
+    [FromForm(Name = "username")]
+    public string? Username { get; set; }
+
+    [FromForm(Name = "password")]
+    public string? Password { get; set; }
+
+    /// <summary>Accepted and ignored.</summary>
+    [FromForm(Name = "scope")]
+    public string? Scope { get; set; }
+
+    /// <summary>Accepted and ignored.</summary>
+    [FromForm(Name = "client_id")]
+    public string? ClientId { get; set; }
+
+    /// <summary>Accepted and ignored.</summary>
+    [FromForm(Name = "client_secret")]
+    public string? ClientSecret { get; set; }
+}
+
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn);

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UserServices.Data;
+
+namespace UserServices.Api.Database;
+
+/// <summary>Brings the schema up to date (and runs the admin seed) before the service takes requests.</summary>
+internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connection = options.Value.Connection;
+        logger.LogInformation(
+            "Database: {Provider} ({Connection})",
+            connection.Provider,
+            connection.Provider == DatabaseProvider.Sqlite
+                ? Path.GetFullPath(connection.ConnectionString["Data Source=".Length..])
+                : connection.Redacted);
+        if (options.Value.MigrateOnStartup)
+        {
+            await MigrateAsync(services, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}

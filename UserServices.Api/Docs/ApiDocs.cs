@@ -1,0 +1,64 @@
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace UserServices.Api.Docs;
+
+public static class ApiDocs
+{
+    public const string PasswordScheme = "OAuth2PasswordBearer";
+
+    /// <summary>The OpenAPI document, declaring the OAuth2 password flow so the Scalar page can sign a person in.</summary>
+    public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "User Services API";
+            document.Info.Description = "Registration, OAuth2 password-grant bearer tokens and the bearer's profile.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[PasswordScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.OAuth2,
+                Description = "Sign in with your account to get a bearer token.",
+                Flows = new OpenApiOAuthFlows
+                {
+                    Password = new OpenApiOAuthFlow
+                    {
+                        TokenUrl = new Uri("/user/token", UriKind.Relative),
+                        Scopes = new Dictionary<string, string>(),
+                    },
+                },
+            };
+
+            // Every operation that needs a bearer token says so, so the page sends the token it obtained.
+            foreach (var path in document.Paths.Values)
+            {
+                foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                {
+                    if (operation.Responses?.ContainsKey("401") == true && operation.RequestBody is null)
+                    {
+                        (operation.Security ??= []).Add(new OpenApiSecurityRequirement
+                        {
+                            [new OpenApiSecuritySchemeReference(PasswordScheme, document)] = [],
+                        });
+                    }
+                }
+            }
+
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", options => options
+            .WithTitle("User Services API")
+            .DisableDefaultFonts()
+            .AddPreferredSecuritySchemes(PasswordScheme)
+            .AddPasswordFlow(PasswordScheme, _ => { })
+            .DisableTelemetry());
+        return app;
+    }
+}

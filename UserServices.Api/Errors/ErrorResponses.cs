@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace UserServices.Api.Errors;
+
+/// <summary>
+/// Every error is an RFC 9457 ProblemDetails body. OAuth2 errors add RFC 6749's <c>error</c> and
+/// <c>error_description</c>, so OAuth2 libraries and the original's clients (which read <c>detail</c>) both understand it.
+/// </summary>
+public static class ErrorResponses
+{
+    public static WebApplicationBuilder AddErrorResponses(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            // The exception's message stays in the log; the client gets the generic 500 text and the trace id.
+            if (context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+            {
+                context.ProblemDetails.Detail = "An unexpected error occurred. Quote the traceId when reporting it.";
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>An OAuth2 error as ProblemDetails, made by the same factory as every other error (so it has a traceId).</summary>
+    public static ObjectResult OAuthError(this ControllerBase controller, int status, string error, string detail)
+    {
+        var problem = controller.ProblemDetailsFactory.CreateProblemDetails(
+            controller.HttpContext, status, detail: detail, type: "https://www.rfc-editor.org/rfc/rfc6749#section-5.2");
+        problem.Extensions["error"] = error;
+        problem.Extensions["error_description"] = detail;
+        return new ObjectResult(problem) { StatusCode = status, ContentTypes = { "application/problem+json" } };
+    }
+
+    /// <summary>The same body for handlers outside MVC (the bearer challenge), written by <see cref="IProblemDetailsService"/>.</summary>
+    public static ProblemDetails OAuth(int status, string error, string detail, string type) => new()
+    {
+        Status = status,
+        Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+        Detail = detail,
+        Type = type,
+        Extensions = { ["error"] = error, ["error_description"] = detail },
+    };
+}

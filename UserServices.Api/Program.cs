@@ -1,0 +1,41 @@
+using UserServices.Api.Auth;
+using UserServices.Api.Configuration;
+using UserServices.Api.Database;
+using UserServices.Api.Docs;
+using UserServices.Api.Errors;
+using UserServices.Api.Health;
+using UserServices.Api.Users;
+
+StartupConfiguration.LoadDotEnvFile();        // .env fills in what the environment leaves unset
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddErrorResponses();                  // every error is a ProblemDetails body
+builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations and admin seed at start
+builder.AddIdentityStores();                  // Identity over EF Core, bcrypt hasher, password policy, lockout
+builder.AddTokenIssuing();                    // JWT minting and JwtBearer validation
+builder.AddHealthChecks();
+builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
+builder.Services.AddControllers();
+
+var app = builder.Build();
+if (!app.ConfigurationIsValid())
+{
+    return 1;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapControllers();
+app.MapHealthEndpoints();
+app.MapApiDocs();
+
+return args.FirstOrDefault() switch
+{
+    "migrate" => await app.MigrateDatabaseAsync(),
+    _ => await app.RunServiceAsync(),
+};
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

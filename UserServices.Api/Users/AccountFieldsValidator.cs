@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.Mail;
+using Microsoft.AspNetCore.Identity;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Users;
+
+/// <summary>
+/// What Identity's own user validator leaves out: length limits matching the columns, and an email check stricter
+/// than its "contains one @".
+/// </summary>
+public sealed class AccountFieldsValidator : IUserValidator<User>
+{
+    public const int MaxUserNameLength = 256;
+    public const int MaxEmailLength = 256;
+
+    public Task<IdentityResult> ValidateAsync(UserManager<User> manager, User user)
+    {
+        var errors = new List<IdentityError>();
+        if (user.UserName is { Length: > MaxUserNameLength })
+        {
+            errors.Add(new IdentityError { Code = "UserNameTooLong", Description = $"Username must be at most {MaxUserNameLength} characters." });
+        }
+
+        if (user.Email is { Length: > MaxEmailLength })
+        {
+            errors.Add(new IdentityError { Code = "EmailTooLong", Description = $"Email must be at most {MaxEmailLength} characters." });
+        }
+        // Identity's own validator already reports what fails its "one @" test; this adds what passes it wrongly.
+        else if (!string.IsNullOrEmpty(user.Email) && new EmailAddressAttribute().IsValid(user.Email) && !IsPlainAddress(user.Email))
+        {
+            errors.Add(new IdentityError { Code = "InvalidEmail", Description = $"Email '{user.Email}' is not a valid address." });
+        }
+
+        return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
+    }
+
+    /// <summary>A bare address (no display name, no surrounding text) with a dotted domain.</summary>
+    private static bool IsPlainAddress(string email) =>
+        MailAddress.TryCreate(email, out var address)
+        && address.Address == email
+        && address.DisplayName.Length == 0
+        && address.Host.Contains('.', StringComparison.Ordinal)
+        && !email.Any(char.IsControl);
+}

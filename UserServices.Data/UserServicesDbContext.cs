@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using UserServices.Data.Users;
+
+namespace UserServices.Data;
+
+/// <summary>
+/// Identity's schema without the <c>AspNet</c> prefix. Each database provider has its own subclass so that
+/// each keeps its own migration set (see <see cref="PostgresDbContext"/> and <see cref="SqliteDbContext"/>).
+/// </summary>
+public abstract class UserServicesDbContext(DbContextOptions options)
+    : IdentityDbContext<User, Role, int, IdentityUserClaim<int>, IdentityUserRole<int>, IdentityUserLogin<int>,
+        IdentityRoleClaim<int>, IdentityUserToken<int>>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(UserServicesDbContext).Assembly);
+    }
+}
+
+public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : UserServicesDbContext(options);
+
+public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) : UserServicesDbContext(options);
