@@ -4,6 +4,7 @@ using UserServices.Api.Database;
 using UserServices.Api.Docs;
 using UserServices.Api.Errors;
 using UserServices.Api.Health;
+using UserServices.Api.Security;
 using UserServices.Api.Users;
 
 StartupConfiguration.LoadDotEnvFile();        // .env fills in what the environment leaves unset
@@ -13,6 +14,8 @@ builder.AddErrorResponses();                  // every error is a ProblemDetails
 builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations and admin seed at start
 builder.AddIdentityStores();                  // Identity over EF Core, bcrypt hasher, password policy, lockout
 builder.AddTokenIssuing();                    // JWT minting and JwtBearer validation
+builder.AddAuthRateLimiting();                // per-client and per-username limits, bounded bcrypt concurrency
+builder.AddTransportSecurity();               // security headers, optional HTTPS/HSTS, CORS only when configured
 builder.AddHealthChecks();
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
 builder.Services.AddControllers();
@@ -25,6 +28,8 @@ if (!app.ConfigurationIsValid())
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseTransportSecurity();
+app.UseAuthRateLimiting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapControllers();

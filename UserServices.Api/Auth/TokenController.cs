@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using UserServices.Api.Errors;
+using UserServices.Api.Security;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Auth;
@@ -8,7 +10,14 @@ namespace UserServices.Api.Auth;
 [ApiController]
 [Route("user")]
 [Tags("Auth")]
-public sealed class TokenController(CredentialCheck credentials, UserManager<User> users, TokenIssuer issuer) : ControllerBase
+[EnableRateLimiting(AuthRateLimiting.TokenPolicy)]
+[RequestBodyLimit(16 * 1024)]
+public sealed class TokenController(
+    CredentialCheck credentials,
+    UserManager<User> users,
+    TokenIssuer issuer,
+    UserNameThrottle throttle,
+    PasswordCheckGate gate) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
     public const int MaxPasswordLength = 1024;
@@ -20,7 +29,11 @@ public sealed class TokenController(CredentialCheck credentials, UserManager<Use
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    public async Task<IActionResult> IssueToken([FromForm] TokenRequest request)
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
         if (request.GrantType is not null && request.GrantType != "password")
         {
@@ -31,6 +44,19 @@ public sealed class TokenController(CredentialCheck credentials, UserManager<Use
         if (FirstProblem(request) is { } problem)
         {
             return this.OAuthError(StatusCodes.Status400BadRequest, "invalid_request", problem);
+        }
+
+        using var perUser = throttle.Acquire(request.Username!);
+        if (!perUser.IsAcquired)
+        {
+            await AuthRateLimiting.TooManyRequests(HttpContext, perUser, cancellationToken);
+            return new EmptyResult();
+        }
+
+        using var slot = await gate.EnterAsync(cancellationToken);
+        if (!slot.IsAcquired)
+        {
+            return this.Busy();
         }
 
         var user = await credentials.FindAccountAsync(request.Username!, request.Password!);

@@ -20,6 +20,7 @@ public static class ErrorResponses
                 context.ProblemDetails.Detail = "An unexpected error occurred. Quote the traceId when reporting it.";
             }
         });
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         return builder;
     }
 
@@ -31,6 +32,15 @@ public static class ErrorResponses
         problem.Extensions["error"] = error;
         problem.Extensions["error_description"] = detail;
         return new ObjectResult(problem) { StatusCode = status, ContentTypes = { "application/problem+json" } };
+    }
+
+    /// <summary>503 with Retry-After: the service is saturated with password checks and sheds load instead of queueing forever.</summary>
+    public static ObjectResult Busy(this ControllerBase controller)
+    {
+        controller.Response.Headers.RetryAfter = "1";
+        var problem = controller.ProblemDetailsFactory.CreateProblemDetails(controller.HttpContext, StatusCodes.Status503ServiceUnavailable,
+            detail: "Too many sign-ins are in progress; retry after the number of seconds in Retry-After.");
+        return new ObjectResult(problem) { StatusCode = StatusCodes.Status503ServiceUnavailable, ContentTypes = { "application/problem+json" } };
     }
 
     /// <summary>The same body for handlers outside MVC (the bearer challenge), written by <see cref="IProblemDetailsService"/>.</summary>

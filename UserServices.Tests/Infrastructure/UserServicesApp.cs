@@ -23,6 +23,10 @@ public class UserServicesApp(IReadOnlyDictionary<string, string?> settings, stri
         ["DATABASE_URL"] = databaseUrl,
         ["SECRET_KEY"] = SecretKey,
         ["BCRYPT_WORK_FACTOR"] = "4",
+        // The suite sends far more logins from one (test) address than any client should; limits get their own tests.
+        ["RateLimits:TokenPerClientPerMinute"] = "1000000",
+        ["RateLimits:TokenPerUserPerMinute"] = "1000000",
+        ["RateLimits:RegisterPerClientPerMinute"] = "1000000",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -86,9 +90,11 @@ public class PostgresApp(PostgresServer server) : IAsyncLifetime
         DatabaseUrl = await server.CreateDatabaseAsync(GetType().Name);
         var settings = UserServicesApp.Defaults(DatabaseUrl);
         Configure(settings);
-        _app = new UserServicesApp(settings);
+        _app = CreateApp(settings);
         _ = _app.Server; // start it: migrations run now, not inside the first test
     }
+
+    protected virtual UserServicesApp CreateApp(Dictionary<string, string?> settings) => new(settings);
 
     /// <summary>Override to change settings for one test class.</summary>
     protected virtual void Configure(Dictionary<string, string?> settings)
