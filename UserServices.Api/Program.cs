@@ -18,7 +18,7 @@ builder.AddAuthRateLimiting();                // per-client and per-username lim
 builder.AddTransportSecurity();               // security headers, optional HTTPS/HSTS, CORS only when configured
 builder.AddHealthChecks();
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
-builder.Services.AddControllers();
+builder.Services.AddControllers(options => options.RemoveJQueryValueProviders());
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())

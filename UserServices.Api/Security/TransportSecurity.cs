@@ -9,6 +9,9 @@ public sealed class TransportOptions
     /// <summary>Redirect HTTP to HTTPS and send HSTS: for deployments where TLS ends in this service.</summary>
     public bool RequireHttps { get; set; }
 
+    /// <summary>The port HTTP requests are redirected to; behind a TLS-terminating listener it can't be discovered.</summary>
+    public int HttpsPort { get; set; } = 443;
+
     /// <summary>Origins allowed to call the API from a browser. Empty: no CORS headers at all.</summary>
     public string[] CorsOrigins { get; set; } = [];
 }
@@ -29,6 +32,8 @@ public static class TransportSecurity
     {
         builder.Services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.Section);
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+        builder.Services.AddOptions<Microsoft.AspNetCore.HttpsPolicy.HttpsRedirectionOptions>()
+            .Configure<IOptions<TransportOptions>>((redirect, transport) => redirect.HttpsPort = transport.Value.HttpsPort);
         builder.Services.AddCors();
         builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<TransportOptions>>((cors, transport) => cors.AddPolicy(CorsPolicy, policy => policy

@@ -1,0 +1,95 @@
+using System.Net;
+using UserServices.Tests.Infrastructure;
+
+namespace UserServices.Tests.Security;
+
+public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
+{
+    private UserServicesApp _plain = null!;
+    private UserServicesApp _hardened = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var url = await server.CreateDatabaseAsync(nameof(HeadersTests));
+        _plain = new UserServicesApp(UserServicesApp.Defaults(url));
+        var hardened = UserServicesApp.Defaults(url);
+        hardened["Transport:RequireHttps"] = "true";
+        hardened["Transport:CorsOrigins:0"] = "https://app.example.com";
+        _hardened = new UserServicesApp(hardened);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _plain.DisposeAsync();
+        await _hardened.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/user/user")]
+    [InlineData("/no/such/route")]
+    public async Task Every_response_carries_the_security_headers(string path)
+    {
+        var response = await _plain.CreateClient().GetAsync(path);
+
+        response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+        response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
+        response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldBe("default-src 'none'; frame-ancestors 'none'");
+    }
+
+    [Fact]
+    public async Task Docs_page_gets_a_policy_that_lets_scalar_run_from_its_own_origin_only()
+    {
+        var response = await _plain.CreateClient().GetAsync("/docs/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        csp.ShouldContain("script-src 'self' 'unsafe-inline'");
+        csp.ShouldContain("connect-src 'self'");
+        csp.ShouldNotContain("unsafe-eval");
+        csp.ShouldNotContain("http");
+    }
+
+    [Fact]
+    public async Task Cors_is_off_unless_origins_are_configured()
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/user/token");
+        preflight.Headers.Add("Origin", "https://app.example.com");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await _plain.CreateClient().SendAsync(preflight);
+
+        response.Headers.Contains("Access-Control-Allow-Origin").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Configured_origin_gets_cors_and_others_do_not()
+    {
+        async Task<HttpResponseMessage> PreflightAsync(string origin)
+        {
+            var preflight = new HttpRequestMessage(HttpMethod.Options, "/user/token");
+            preflight.Headers.Add("Origin", origin);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            return await _hardened.CreateClient(new() { BaseAddress = new Uri("https://localhost") }).SendAsync(preflight);
+        }
+
+        (await PreflightAsync("https://app.example.com")).Headers.GetValues("Access-Control-Allow-Origin").Single().ShouldBe("https://app.example.com");
+        (await PreflightAsync("https://evil.example.com")).Headers.Contains("Access-Control-Allow-Origin").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Https_redirect_and_hsts_switch_on_by_configuration()
+    {
+        var redirect = await _hardened.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/health/live");
+        redirect.StatusCode.ShouldBe(HttpStatusCode.TemporaryRedirect);
+        redirect.Headers.Location!.Scheme.ShouldBe("https");
+
+        var secure = await _hardened.CreateClient(new() { BaseAddress = new Uri("https://userservices.example.com") }).GetAsync("/health/live");
+        secure.Headers.GetValues("Strict-Transport-Security").Single().ShouldStartWith("max-age=31536000");
+
+        var plain = await _plain.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/health/live");
+        plain.StatusCode.ShouldBe(HttpStatusCode.OK);
+        plain.Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
+    }
+}

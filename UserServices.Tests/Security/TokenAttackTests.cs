@@ -1,0 +1,206 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using UserServices.Data.Users;
+using UserServices.Tests.Infrastructure;
+
+namespace UserServices.Tests.Security;
+
+/// <summary>Every forged, altered or stale token is a 401 <c>invalid_token</c>, never a 5xx.</summary>
+public sealed class TokenAttackTests(TokenAttackTests.Fixture fixture) : IClassFixture<TokenAttackTests.Fixture>
+{
+    public sealed class Fixture(PostgresServer server) : PostgresApp(server)
+    {
+        public string Token { get; private set; } = "";
+
+        public override async ValueTask InitializeAsync()
+        {
+            await base.InitializeAsync();
+            (await App.RegisterAsync("victim", "victim@example.com", Password)).EnsureSuccessStatusCode();
+            Token = await App.TokenAsync("victim", Password);
+        }
+    }
+
+    private const string Password = "correct horse battery";
+    private static readonly SymmetricSecurityKey RealKey = new(Encoding.UTF8.GetBytes(UserServicesApp.SecretKey));
+    private UserServicesApp App => fixture.App;
+
+    /// <summary>The genuine token's claims, re-signed with whatever one attack changes.</summary>
+    private string Forge(Action<SecurityTokenDescriptor>? change = null, SigningCredentials? credentials = null)
+    {
+        var genuine = new JsonWebToken(fixture.Token);
+        var now = DateTime.UtcNow;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = genuine.Issuer,
+            Audience = genuine.Audiences.Single(),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(30),
+            TokenType = "at+jwt",
+            SigningCredentials = credentials ?? new SigningCredentials(RealKey, SecurityAlgorithms.HmacSha256),
+            Claims = genuine.Claims
+                .Where(c => c.Type is "sub" or "preferred_username" or "email" or "sst" or "jti")
+                .ToDictionary(c => c.Type, c => (object)c.Value),
+        };
+        change?.Invoke(descriptor);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+    }
+
+    private async Task ShouldBeRefusedAsync(string authorization)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/user/user");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        var response = await App.CreateClient().SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.ReadJsonAsync()).Str("error").ShouldBe("invalid_token");
+    }
+
+    private static string B64(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public async Task Control_a_faithfully_reforged_token_is_accepted()
+    {
+        // Proves the forging helper changes nothing by itself, so each refusal below is due to its one change.
+        var response = await App.BearerClient(Forge()).GetAsync("/user/user");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Alg_none_is_refused()
+    {
+        var payload = fixture.Token.Split('.')[1];
+        await ShouldBeRefusedAsync($"Bearer {B64("{\"alg\":\"none\",\"typ\":\"at+jwt\"}")}.{payload}.");
+    }
+
+    [Fact]
+    public async Task Token_carrying_its_own_jwk_and_signed_with_it_is_refused()
+    {
+        using var rsa = RSA.Create(2048);
+        var key = new RsaSecurityKey(rsa) { KeyId = "attacker" };
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
+        var token = Forge(
+            d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+            {
+                ["jwk"] = new Dictionary<string, object> { ["kty"] = "RSA", ["n"] = jwk.N, ["e"] = jwk.E },
+                ["jku"] = "http://127.0.0.1:1/keys.json",
+            },
+            new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+
+        await ShouldBeRefusedAsync($"Bearer {token}");
+    }
+
+    [Fact]
+    public async Task Hs256_signed_with_another_key_is_refused() =>
+        await ShouldBeRefusedAsync("Bearer " + Forge(credentials: new SigningCredentials(
+            new SymmetricSecurityKey(Encoding.UTF8.GetBytes("another-secret-key-that-is-long-enough-!!")), SecurityAlgorithms.HmacSha256)));
+
+    [Fact]
+    public async Task Expired_beyond_the_skew_is_refused() =>
+        await ShouldBeRefusedAsync("Bearer " + Forge(d =>
+        {
+            d.IssuedAt = d.NotBefore = DateTime.UtcNow.AddMinutes(-40);
+            d.Expires = DateTime.UtcNow.AddSeconds(-45);
+        }));
+
+    [Fact]
+    public async Task Not_yet_valid_is_refused() =>
+        await ShouldBeRefusedAsync("Bearer " + Forge(d => d.NotBefore = DateTime.UtcNow.AddMinutes(5)));
+
+    [Fact]
+    public async Task Tampered_payload_with_the_original_signature_is_refused()
+    {
+        var parts = fixture.Token.Split('.');
+        var claims = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Base64UrlEncoder.Decode(parts[1]))!;
+        var tampered = claims.ToDictionary(c => c.Key, c => c.Key == "preferred_username" ? JsonSerializer.SerializeToElement("admin") : c.Value);
+
+        await ShouldBeRefusedAsync($"Bearer {parts[0]}.{B64(JsonSerializer.Serialize(tampered))}.{parts[2]}");
+    }
+
+    [Fact]
+    public async Task Wrong_issuer_is_refused() => await ShouldBeRefusedAsync("Bearer " + Forge(d => d.Issuer = "someone-else"));
+
+    [Fact]
+    public async Task Wrong_audience_is_refused() => await ShouldBeRefusedAsync("Bearer " + Forge(d => d.Audience = "another-api"));
+
+    [Fact]
+    public async Task Token_without_exp_is_refused() => await ShouldBeRefusedAsync("Bearer " + Forge(d => d.Expires = null));
+
+    [Fact]
+    public async Task Token_of_another_type_is_refused() => await ShouldBeRefusedAsync("Bearer " + Forge(d => d.TokenType = "JWT"));
+
+    [Fact]
+    public async Task Truncated_token_is_refused() => await ShouldBeRefusedAsync("Bearer " + fixture.Token[..^10]);
+
+    [Fact]
+    public async Task Authorization_header_of_16_KB_is_refused() => await ShouldBeRefusedAsync("Bearer " + new string('a', 16 * 1024));
+
+    [Theory]
+    [InlineData("Bearer")]
+    [InlineData("Bearer ")]
+    [InlineData("Basic dmljdGltOmNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==")]
+    [InlineData("bearer.not.a.token")]
+    public async Task Malformed_authorization_is_refused(string header) => await ShouldBeRefusedAsync(header);
+
+    [Fact]
+    public async Task Hs256_signed_with_an_rsa_public_key_is_refused()
+    {
+        // Algorithm confusion: the attacker signs with bytes a verifier might publish.
+        using var rsa = RSA.Create(2048);
+        var publicKeyBytes = rsa.ExportSubjectPublicKeyInfo();
+        await ShouldBeRefusedAsync("Bearer " + Forge(credentials: new SigningCredentials(new SymmetricSecurityKey(publicKeyBytes), SecurityAlgorithms.HmacSha256)));
+    }
+
+    [Fact]
+    public async Task Token_stops_working_when_the_password_changes()
+    {
+        (await App.RegisterAsync("changer", "changer@example.com", Password)).EnsureSuccessStatusCode();
+        var client = App.BearerClient(await App.TokenAsync("changer", Password));
+        (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = await users.FindByNameAsync("changer");
+            (await users.ChangePasswordAsync(user!, Password, "another horse battery")).Succeeded.ShouldBeTrue();
+        }
+
+        var response = await client.GetAsync("/user/user");
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
+    }
+
+    [Fact]
+    public async Task Token_stops_working_when_the_account_is_locked()
+    {
+        (await App.RegisterAsync("lockme", "lockme@example.com", Password)).EnsureSuccessStatusCode();
+        var client = App.BearerClient(await App.TokenAsync("lockme", Password));
+        (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = await users.FindByNameAsync("lockme");
+            (await users.SetLockoutEndDateAsync(user!, DateTimeOffset.UtcNow.AddHours(1))).Succeeded.ShouldBeTrue();
+        }
+
+        (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public void Genuine_token_is_at_jwt_hs256()
+    {
+        var token = new JsonWebToken(fixture.Token);
+        token.Typ.ShouldBe("at+jwt");
+        token.Alg.ShouldBe("HS256");
+    }
+}
