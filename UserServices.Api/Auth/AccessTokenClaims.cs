@@ -11,6 +11,9 @@ public static class AccessTokenClaims
     public const string Email = "email";
     public const string Role = "role";
 
+    /// <summary>The refresh-token family (the sign-in session) an access token belongs to.</summary>
+    public const string SessionId = "sid";
+
     /// <summary>
     /// A digest of Identity's security stamp. The stamp changes when the password changes or the account is
     /// locked, so comparing it on each request ends tokens issued before; the digest keeps the stamp itself private.

@@ -20,6 +20,8 @@ public static class BearerAuthentication
         services.AddSingleton<IValidateOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
+        services.AddOptions<RefreshTokenOptions>().BindConfiguration(RefreshTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<RefreshTokenStore>();
         services.AddSingleton(TimeProvider.System);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -43,7 +45,7 @@ public static class BearerAuthentication
         ValidIssuer = jwt.Issuer,
         ValidAudience = jwt.Audience,
         IssuerSigningKeys = keys.VerificationKeys,
-        ValidAlgorithms = keys.Algorithms,
+        ValidAlgorithms = [keys.Algorithm],
         ValidTypes = [AccessTokenClaims.TokenType],
         ClockSkew = TimeSpan.FromSeconds(jwt.ClockSkewSeconds),
         RequireExpirationTime = true,

@@ -15,6 +15,18 @@ public sealed class JwtOptions
     /// </summary>
     public string? SecretKey { get; set; }
 
+    /// <summary>HS256 (SECRET_KEY), RS256 or ES256 (a PEM private key at <see cref="SigningKeyPath"/>).</summary>
+    public string Algorithm { get; set; } = "HS256";
+
+    /// <summary>PEM private key for RS256/ES256 (JWT_SIGNING_KEY_PATH).</summary>
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>PEM keys (public or private) of earlier signing keys, still accepted while their tokens live.</summary>
+    public string[] VerificationKeyPaths { get; set; } = [];
+
+    /// <summary>Earlier HS256 secrets, still accepted while their tokens live.</summary>
+    public string[] PreviousSecretKeys { get; set; } = [];
+
     [Required(ErrorMessage = "Jwt:Issuer must be set.")]
     public string Issuer { get; set; } = "user-services";
 
@@ -46,12 +58,14 @@ internal sealed class JwtOptionsSetup(IConfiguration configuration, IHostEnviron
     {
         configuration.GetSection(JwtOptions.Section).Bind(options);
         options.SecretKey = configuration["SECRET_KEY"] ?? options.SecretKey;
+        options.Algorithm = configuration["JWT_ALGORITHM"] ?? options.Algorithm;
+        options.SigningKeyPath = configuration["JWT_SIGNING_KEY_PATH"] ?? options.SigningKeyPath;
         if (int.TryParse(configuration["ACCESS_TOKEN_EXPIRE_MINUTES"], out var minutes))
         {
             options.AccessTokenMinutes = minutes;
         }
 
-        if (string.IsNullOrEmpty(options.SecretKey) && environment.IsDevelopment())
+        if (string.IsNullOrEmpty(options.SecretKey) && environment.IsDevelopment() && options.Algorithm == "HS256")
         {
             options.SecretKey = DevelopmentKey;
             options.UsesDevelopmentKey = true;
@@ -60,6 +74,31 @@ internal sealed class JwtOptionsSetup(IConfiguration configuration, IHostEnviron
 
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
+        if (options.Algorithm is "RS256" or "ES256")
+        {
+            if (string.IsNullOrWhiteSpace(options.SigningKeyPath))
+            {
+                return ValidateOptionsResult.Fail($"Jwt:Algorithm is {options.Algorithm}: set JWT_SIGNING_KEY_PATH (Jwt:SigningKeyPath) to a PEM private key.");
+            }
+
+            var problems = new[] { options.SigningKeyPath }.Concat(options.VerificationKeyPaths)
+                .Select(path => SigningKeys.ProblemWith(path, options.Algorithm))
+                .OfType<string>()
+                .Select(problem => $"Jwt key: {problem}")
+                .ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+
+        if (options.Algorithm != "HS256")
+        {
+            return ValidateOptionsResult.Fail($"JWT_ALGORITHM (Jwt:Algorithm) '{options.Algorithm}' is not supported; use HS256, RS256 or ES256.");
+        }
+
+        if (options.PreviousSecretKeys.Any(k => Encoding.UTF8.GetByteCount(k) < JwtOptions.MinimumSecretBytes))
+        {
+            return ValidateOptionsResult.Fail($"Every Jwt:PreviousSecretKeys entry must be at least {JwtOptions.MinimumSecretBytes} bytes.");
+        }
+
         if (string.IsNullOrEmpty(options.SecretKey))
         {
             return ValidateOptionsResult.Fail(

@@ -12,7 +12,8 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public IssuedToken Issue(User user, IEnumerable<string> roles)
+    /// <param name="sessionId">The refresh-token family this access token was issued with; logout ends it.</param>
+    public IssuedToken Issue(User user, IEnumerable<string> roles, Guid sessionId)
     {
         var jwt = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
@@ -32,6 +33,7 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
                 [AccessTokenClaims.Email] = user.Email ?? "",
                 [AccessTokenClaims.Role] = roles.ToArray(),
                 [AccessTokenClaims.StampDigest] = AccessTokenClaims.DigestOf(user.SecurityStamp),
+                [AccessTokenClaims.SessionId] = sessionId.ToString("N"),
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             },
         };

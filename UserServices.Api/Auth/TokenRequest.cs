@@ -3,10 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace UserServices.Api.Auth;
 
-/// <summary>The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it.</summary>
+/// <summary>
+/// The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it, and the
+/// refresh grant (§6).
+/// </summary>
 public sealed class TokenRequest
 {
-    /// <summary>Optional, as in the original; when present it must be <c>password</c>.</summary>
+    /// <summary>Optional, as in the original (meaning <c>password</c>); else <c>password</c> or <c>refresh_token</c>.</summary>
     [FromForm(Name = "grant_type")]
     public string? GrantType { get; set; }
 
@@ -15,6 +18,10 @@ public sealed class TokenRequest
 
     [FromForm(Name = "password")]
     public string? Password { get; set; }
+
+    /// <summary>For <c>grant_type=refresh_token</c>.</summary>
+    [FromForm(Name = "refresh_token")]
+    public string? RefreshToken { get; set; }
 
     /// <summary>Accepted and ignored.</summary>
     [FromForm(Name = "scope")]
@@ -32,4 +39,5 @@ public sealed class TokenRequest
 public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn);
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);

@@ -27,7 +27,7 @@ public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : ICl
         response.Headers.CacheControl!.NoStore.ShouldBeTrue();
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         var body = await response.ReadJsonAsync();
-        body.PropertyNames().ShouldBe(["access_token", "token_type", "expires_in"]);
+        body.PropertyNames().ShouldBe(["access_token", "token_type", "expires_in", "refresh_token"]);
         body.Str("token_type").ShouldBe("bearer");
         body.GetProperty("expires_in").GetInt32().ShouldBe(1800);
         body.Str("access_token").Split('.').Length.ShouldBe(3);

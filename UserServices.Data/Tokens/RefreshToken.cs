@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using UserServices.Data.Users;
+
+namespace UserServices.Data.Tokens;
+
+/// <summary>
+/// One refresh token of a family (the chain of rotations that started with one password login). Only the
+/// SHA-256 of the token is stored; the token itself exists only in the client's hands.
+/// </summary>
+public class RefreshToken
+{
+    public long Id { get; set; }
+
+    public int UserId { get; set; }
+
+    public User? User { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the token.</summary>
+    public required string TokenHash { get; set; }
+
+    public Guid FamilyId { get; set; }
+
+    public DateTime IssuedAt { get; set; }
+
+    /// <summary>Idle expiry: this token is dead if not used by then.</summary>
+    public DateTime ExpiresAt { get; set; }
+
+    /// <summary>Absolute expiry of the whole family, carried over on every rotation.</summary>
+    public DateTime FamilyExpiresAt { get; set; }
+
+    /// <summary>When it was exchanged for its successor; a second use after this is reuse.</summary>
+    public DateTime? UsedAt { get; set; }
+
+    public long? ReplacedById { get; set; }
+
+    public DateTime? RevokedAt { get; set; }
+
+    /// <summary>Digest of the user's security stamp at issue: a password change or lock ends the family.</summary>
+    public required string StampDigest { get; set; }
+}
+
+internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> token)
+    {
+        token.ToTable("RefreshTokens");
+        token.Property(t => t.TokenHash).HasMaxLength(64);
+        token.Property(t => t.StampDigest).HasMaxLength(64);
+        token.HasIndex(t => t.TokenHash).IsUnique();
+        token.HasIndex(t => t.FamilyId);
+        token.HasIndex(t => t.UserId);
+        token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        token.HasOne<RefreshToken>().WithMany().HasForeignKey(t => t.ReplacedById).OnDelete(DeleteBehavior.NoAction);
+    }
+}
