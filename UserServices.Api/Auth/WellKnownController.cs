@@ -5,7 +5,22 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace UserServices.Api.Auth;
 
-public sealed record JsonWebKeySetDocument([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKey> Keys);
+public sealed record JsonWebKeySetDocument([property: JsonPropertyName("keys")] IReadOnlyList<PublishedKey> Keys);
+
+/// <summary>A public key as RFC 7517 spells it: only the members that apply to its type.</summary>
+public sealed record PublishedKey(
+    [property: JsonPropertyName("kty")] string KeyType,
+    [property: JsonPropertyName("use")] string Use,
+    [property: JsonPropertyName("alg")] string Algorithm,
+    [property: JsonPropertyName("kid")] string KeyId,
+    [property: JsonPropertyName("n"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Modulus,
+    [property: JsonPropertyName("e"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Exponent,
+    [property: JsonPropertyName("crv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Curve,
+    [property: JsonPropertyName("x"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? X,
+    [property: JsonPropertyName("y"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Y)
+{
+    public static PublishedKey From(JsonWebKey key) => new(key.Kty, key.Use, key.Alg, key.Kid, key.N, key.E, key.Crv, key.X, key.Y);
+}
 
 public sealed record DiscoveryDocument(
     [property: JsonPropertyName("issuer")] string Issuer,
@@ -30,7 +45,7 @@ public sealed class WellKnownController(SigningKeys keys, IOptions<JwtOptions> j
     [HttpGet("jwks.json")]
     [ResponseCache(Duration = 300)]
     [ProducesResponseType<JsonWebKeySetDocument>(StatusCodes.Status200OK, "application/json")]
-    public JsonWebKeySetDocument Jwks() => new(keys.PublicKeys);
+    public JsonWebKeySetDocument Jwks() => new([.. keys.PublicKeys.Select(PublishedKey.From)]);
 
     /// <summary>OpenID-style discovery metadata, so a JwtBearer <c>Authority</c> can be pointed at this service.</summary>
     [HttpGet("openid-configuration")]
