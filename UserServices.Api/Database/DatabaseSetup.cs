@@ -38,8 +38,10 @@ public static class DatabaseSetup
             Configure(options.UseNpgsql(ConnectionFor(sp, DatabaseProvider.Postgres)), sp));
         services.AddDbContextPool<SqliteDbContext>((sp, options) =>
             Configure(options.UseSqlite(ConnectionFor(sp, DatabaseProvider.Sqlite)), sp));
+        // Parsed once: the context is resolved on every authenticated request.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection);
         services.AddScoped<UserServicesDbContext>(sp =>
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection.Provider == DatabaseProvider.Postgres
+            sp.GetRequiredService<DatabaseUrl>().Provider == DatabaseProvider.Postgres
                 ? sp.GetRequiredService<PostgresDbContext>()
                 : sp.GetRequiredService<SqliteDbContext>());
 
@@ -57,7 +59,7 @@ public static class DatabaseSetup
 
     private static string ConnectionFor(IServiceProvider services, DatabaseProvider provider)
     {
-        var connection = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection;
+        var connection = services.GetRequiredService<DatabaseUrl>();
         // Design-time tools ask for the other provider's context to add migrations; it needs no real server.
         return connection.Provider == provider
             ? connection.ConnectionString
