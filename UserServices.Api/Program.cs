@@ -1,3 +1,4 @@
+using UserServices.Api.Admin;
 using UserServices.Api.Auth;
 using UserServices.Api.Configuration;
 using UserServices.Api.Database;
@@ -39,6 +40,7 @@ app.MapApiDocs();
 return args.FirstOrDefault() switch
 {
     "migrate" => await app.MigrateDatabaseAsync(),
+    "import-legacy" => await app.ImportLegacyUsersAsync(args),   // issue 7: the Python service's users, see README
     _ => await app.RunServiceAsync(),
 };
 

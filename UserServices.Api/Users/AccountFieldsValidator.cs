@@ -35,6 +35,10 @@ public sealed class AccountFieldsValidator : IUserValidator<User>
         return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
     }
 
+    /// <summary>Whether registration would accept this email as written (Identity's check and this one's).</summary>
+    public static bool IsAcceptableEmail(string email) =>
+        email.Length <= MaxEmailLength && new EmailAddressAttribute().IsValid(email) && IsPlainAddress(email);
+
     /// <summary>A bare address (no display name, no surrounding text) with a dotted domain.</summary>
     private static bool IsPlainAddress(string email) =>
         MailAddress.TryCreate(email, out var address)

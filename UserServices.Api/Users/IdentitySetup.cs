@@ -34,7 +34,10 @@ public static class IdentitySetup
         services.AddSingleton<PasswordPolicy>();
         services.RemoveAll<IPasswordValidator<User>>();
         services.AddScoped<IPasswordValidator<User>, PasswordPolicyValidator>();
-        services.AddScoped<IUserValidator<User>, AccountFieldsValidator>();
+        // Identity's validator and ours, judging only the fields being set (accounts imported from the Python
+        // service may hold values registration refuses today; see ChangedFieldsUserValidator).
+        services.RemoveAll<IUserValidator<User>>();
+        services.AddScoped<IUserValidator<User>, ChangedFieldsUserValidator>();
 
         services.AddOptions<IdentityOptions>().Configure<Microsoft.Extensions.Options.IOptions<LockoutPolicyOptions>>((identity, lockout) =>
         {

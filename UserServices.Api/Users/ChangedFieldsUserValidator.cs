@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using UserServices.Data;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Users;
+
+/// <summary>
+/// Identity's user validator and <see cref="AccountFieldsValidator"/>, applied to the values being set: a new
+/// account is checked in full, an existing account only on the fields that changed since it was read.
+/// </summary>
+/// <remarks>
+/// Identity validates the whole user on every save, including the saves it makes on its own during a login (the
+/// bcrypt rehash in <c>CheckPasswordAsync</c>, the failed-attempt counter for lockout). Accounts moved over from the
+/// Python service may hold a username or an email that registration would refuse today (issue 7); re-judging
+/// those on every save would silently drop the rehash and the lockout counting for exactly those accounts.
+/// </remarks>
+public sealed class ChangedFieldsUserValidator(UserServicesDbContext db, IdentityErrorDescriber describer) : IUserValidator<User>
+{
+    private static readonly string[] UserNameCodes = ["InvalidUserName", "DuplicateUserName", "UserNameTooLong"];
+    private static readonly string[] EmailCodes = ["InvalidEmail", "DuplicateEmail", "EmailTooLong"];
+
+    private readonly UserValidator<User> _identity = new(describer);
+    private readonly AccountFieldsValidator _fields = new();
+
+    public async Task<IdentityResult> ValidateAsync(UserManager<User> manager, User user)
+    {
+        var errors = (await _identity.ValidateAsync(manager, user)).Errors
+            .Concat((await _fields.ValidateAsync(manager, user)).Errors)
+            .ToList();
+        var entry = db.Entry(user);
+        if (errors.Count > 0 && entry.State is EntityState.Unchanged or EntityState.Modified)
+        {
+            if (Unchanged(entry.Property(u => u.UserName)))
+            {
+                errors.RemoveAll(e => UserNameCodes.Contains(e.Code));
+            }
+
+            if (Unchanged(entry.Property(u => u.Email)))
+            {
+                errors.RemoveAll(e => EmailCodes.Contains(e.Code));
+            }
+        }
+
+        return errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]);
+    }
+
+    private static bool Unchanged(Microsoft.EntityFrameworkCore.ChangeTracking.PropertyEntry<User, string?> property) =>
+        string.Equals(property.OriginalValue, property.CurrentValue, StringComparison.Ordinal);
+}
