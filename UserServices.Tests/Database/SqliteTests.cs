@@ -7,7 +7,7 @@ using UserServices.Tests.Infrastructure;
 namespace UserServices.Tests.Database;
 
 /// <summary>The embedded database `dotnet run` uses when DATABASE_URL is unset.</summary>
-public sealed class SqliteTests : IAsyncLifetime
+public sealed class SqliteTests(PostgresServer server) : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("userservices-sqlite-").FullName;
     private UserServicesApp? _app;
@@ -77,5 +77,19 @@ public sealed class SqliteTests : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task Sqlite_and_postgres_hosts_in_one_process_both_serve_the_profile()
+    {
+        // The profile query is compiled once per EF model; a query compiled for one provider's model used to be
+        // reused for the other's and answer 500.
+        await using var postgres = new UserServicesApp(UserServicesApp.Defaults(await server.CreateDatabaseAsync("mixedhosts")));
+        var sqliteClient = await App.SignedInClientAsync("mixsqlite");
+        var postgresClient = await postgres.SignedInClientAsync("mixpostgres");
+
+        (await sqliteClient.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await postgresClient.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await sqliteClient.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }

@@ -23,6 +23,8 @@ public class UserServicesApp(IReadOnlyDictionary<string, string?> settings, stri
         ["DATABASE_URL"] = databaseUrl,
         ["SECRET_KEY"] = SecretKey,
         ["BCRYPT_WORK_FACTOR"] = "4",
+        // Warnings and errors only: the information lines of dozens of hosts bury a failing test's output.
+        ["Logging:LogLevel:Default"] = "Warning",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
