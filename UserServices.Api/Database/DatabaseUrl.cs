@@ -107,8 +107,15 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
             var parts = pair.Split('=', 2);
             var key = Uri.UnescapeDataString(parts[0]);
             var setting = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
-            // libpq spells it 'sslmode', Npgsql 'SSL Mode'; the values (disable, require, verify-full...) match.
-            builder[key.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : key] = setting;
+            // libpq spells it 'sslmode', Npgsql 'SSL Mode'; the values match once libpq's dashes go (verify-full → VerifyFull).
+            if (key.Equals("sslmode", StringComparison.OrdinalIgnoreCase))
+            {
+                builder["SSL Mode"] = setting.Replace("-", "", StringComparison.Ordinal);
+            }
+            else
+            {
+                builder[key] = setting;
+            }
         }
 
         return new DatabaseUrl(DatabaseProvider.Postgres, builder.ConnectionString);

@@ -21,6 +21,8 @@ public sealed class InstrumentedApp(IReadOnlyDictionary<string, string?> setting
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        // Everything, down to EF Core's SQL: what must never be logged must not hide below a level.
+        builder.UseSetting("Logging:LogLevel:Default", "Trace");
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);

@@ -27,6 +27,8 @@ public class UserServicesApp(IReadOnlyDictionary<string, string?> settings, stri
         ["RateLimits:TokenPerClientPerMinute"] = "1000000",
         ["RateLimits:TokenPerUserPerMinute"] = "1000000",
         ["RateLimits:RegisterPerClientPerMinute"] = "1000000",
+        // Warnings and errors only: the information lines of dozens of hosts bury a failing test's output.
+        ["Logging:LogLevel:Default"] = "Warning",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using UserServices.Data;
+using UserServices.Tests.Infrastructure;
+
+namespace UserServices.Tests.Database;
+
+/// <summary>The embedded database `dotnet run` uses when DATABASE_URL is unset.</summary>
+public sealed class SqliteTests(PostgresServer server) : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("userservices-sqlite-").FullName;
+    private UserServicesApp? _app;
+
+    private string DatabasePath => Path.Combine(_directory, "users.db");
+
+    private UserServicesApp App => _app!;
+
+    public ValueTask InitializeAsync()
+    {
+        _app = new UserServicesApp(new Dictionary<string, string?>
+        {
+            ["SECRET_KEY"] = UserServicesApp.SecretKey,
+            ["BCRYPT_WORK_FACTOR"] = "4",
+            ["Database:SqlitePath"] = DatabasePath,
+        });
+        _ = _app.Server;
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Register_token_and_profile_work_on_the_embedded_sqlite_file()
+    {
+        var register = await App.RegisterAsync("sqlite", "sqlite@example.com", "violet tractor umbrella sings");
+        register.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var id = (await register.ReadJsonAsync()).GetProperty("id").GetInt32();
+
+        var token = await App.TokenAsync("SQLITE", "violet tractor umbrella sings");
+        var profile = await App.BearerClient(token).GetAsync("/user/user");
+
+        profile.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await profile.ReadJsonAsync();
+        body.PropertyNames().ShouldBe(["username", "email", "id"]);
+        body.Str("username").ShouldBe("sqlite");
+        body.Str("email").ShouldBe("sqlite@example.com");
+        body.GetProperty("id").GetInt32().ShouldBe(id);
+        JwtParts.Payload(token).GetProperty("role").EnumerateArray().Select(r => r.GetString()).ShouldBe(["user"]);
+        (await App.WithDbAsync(db => Task.FromResult(db is SqliteDbContext))).ShouldBeTrue();
+        File.Exists(DatabasePath).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Duplicates_in_another_case_are_409_on_sqlite_too()
+    {
+        (await App.RegisterAsync("twin", "twin@example.com", "violet tractor umbrella sings")).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        (await App.RegisterAsync("TWIN", "twin2@example.com", "violet tractor umbrella sings")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await App.RegisterAsync("twin3", "TWIN@example.com", "violet tractor umbrella sings")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await App.WithDbAsync(db => db.Users.CountAsync())).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Readiness_checks_the_sqlite_database()
+    {
+        var response = await App.CreateClient().GetAsync("/health/ready");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task Sqlite_and_postgres_hosts_in_one_process_both_serve_the_profile()
+    {
+        // The profile query is compiled once per EF model; a query compiled for one provider's model used to be
+        // reused for the other's and answer 500.
+        await using var postgres = new UserServicesApp(UserServicesApp.Defaults(await server.CreateDatabaseAsync("mixedhosts")));
+        var sqliteClient = await App.SignedInClientAsync("mixsqlite");
+        var postgresClient = await postgres.SignedInClientAsync("mixpostgres");
+
+        (await sqliteClient.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await postgresClient.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await sqliteClient.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+}

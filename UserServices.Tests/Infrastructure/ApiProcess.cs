@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace UserServices.Tests.Infrastructure;
+
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+}
+
+/// <summary>
+/// The built service run as an operator runs it (<c>dotnet UserServices.Api.dll [command]</c>), as a child process
+/// with only the settings given here, in an empty working directory (no <c>.env</c>, no stray SQLite file).
+/// </summary>
+public static class ApiProcess
+{
+    private static readonly string[] SettingsNotInherited =
+    [
+        "DATABASE_URL", "SECRET_KEY", "BCRYPT_WORK_FACTOR", "ACCESS_TOKEN_EXPIRE_MINUTES",
+        "ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+    ];
+
+    /// <summary>The test project references the API, so its dll and runtimeconfig sit next to the test assembly.</summary>
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "UserServices.Api.dll");
+
+    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("userservices-run-").FullName;
+        try
+        {
+            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            var start = new ProcessStartInfo(!string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = workingDirectory,
+            };
+            start.ArgumentList.Add(DllPath);
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            foreach (var key in SettingsNotInherited)
+            {
+                start.Environment.Remove(key);
+            }
+
+            foreach (var (key, value) in environment)
+            {
+                start.Environment[key] = value;
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"`dotnet UserServices.Api.dll {string.Join(' ', arguments)}` did not exit within 60 s.");
+            }
+
+            return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
+}

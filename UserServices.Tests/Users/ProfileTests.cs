@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using UserServices.Api.Auth;
+using UserServices.Data.Users;
+using UserServices.Tests.Infrastructure;
+
+namespace UserServices.Tests.Users;
+
+public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresApp>
+{
+    private const string Password = "correct horse battery";
+    private static readonly string[] MemberRole = ["user"];
+    private UserServicesApp App => fixture.App;
+
+    private static async Task ShouldBeInvalidTokenAsync(HttpResponseMessage response)
+    {
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var body = await response.ReadJsonAsync();
+        body.GetProperty("status").GetInt32().ShouldBe(401);
+        body.Str("title").ShouldBe("Unauthorized");
+        body.Str("error").ShouldBe("invalid_token");
+        body.Str("error_description").ShouldBe(body.Str("detail"));
+        body.Str("type").ShouldBe("https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
+    }
+
+    private async Task<(int Id, string? Stamp)> AccountAsync(string userName) =>
+        await App.WithDbAsync(async db => await db.Users.Where(u => u.UserName == userName)
+            .Select(u => new ValueTuple<int, string?>(u.Id, u.SecurityStamp)).SingleAsync());
+
+    /// <summary>A token exactly like the service's own except for the times, key and claims the test changes.</summary>
+    private static string Mint(int userId, string? stamp, DateTime issuedAt, TimeSpan lifetime, string secret = UserServicesApp.SecretKey)
+    {
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "user-services",
+            Audience = "user-services",
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = issuedAt + lifetime,
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["preferred_username"] = "minted",
+                ["role"] = MemberRole,
+                ["sst"] = AccessTokenClaims.DigestOf(stamp),
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+        });
+    }
+
+    [Fact]
+    public async Task Profile_is_200_with_exactly_username_email_id()
+    {
+        var client = await App.SignedInClientAsync("paula", Password);
+        var (id, _) = await AccountAsync("paula");
+
+        var response = await client.GetAsync("/user/user");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+        var body = await response.ReadJsonAsync();
+        body.PropertyNames().ShouldBe(["username", "email", "id"]);
+        body.Str("username").ShouldBe("paula");
+        body.Str("email").ShouldBe("paula@example.com");
+        body.GetProperty("id").GetInt32().ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task Token_minted_by_the_test_with_the_right_key_and_times_is_accepted()
+    {
+        // The control for the refusals below: the minting helper itself makes acceptable tokens.
+        await App.SignedInClientAsync("quinn", Password);
+        var (id, stamp) = await AccountAsync("quinn");
+
+        var response = await App.BearerClient(Mint(id, stamp, DateTime.UtcNow, TimeSpan.FromMinutes(5))).GetAsync("/user/user");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.ReadJsonAsync()).Str("username").ShouldBe("quinn");
+    }
+
+    [Fact]
+    public async Task No_authorization_header_is_401_invalid_token()
+    {
+        await ShouldBeInvalidTokenAsync(await App.CreateClient().GetAsync("/user/user"));
+    }
+
+    [Theory]
+    [InlineData("Bearer", "not-a-jwt")]
+    [InlineData("Bearer", "a.b.c")]
+    [InlineData("Bearer", "eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiIxIn0.")]
+    [InlineData("Basic", "YWxpY2U6cGFzc3dvcmQ=")]
+    public async Task Malformed_token_is_401_invalid_token(string scheme, string value)
+    {
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(scheme, value);
+
+        await ShouldBeInvalidTokenAsync(await client.GetAsync("/user/user"));
+    }
+
+    [Fact]
+    public async Task Token_expired_beyond_the_30_second_skew_is_401_invalid_token()
+    {
+        await App.SignedInClientAsync("rita", Password);
+        var (id, stamp) = await AccountAsync("rita");
+        var expired = Mint(id, stamp, DateTime.UtcNow.AddMinutes(-31), TimeSpan.FromMinutes(30));
+
+        await ShouldBeInvalidTokenAsync(await App.BearerClient(expired).GetAsync("/user/user"));
+    }
+
+    [Fact]
+    public async Task Token_expired_within_the_30_second_skew_is_still_accepted()
+    {
+        await App.SignedInClientAsync("rhea", Password);
+        var (id, stamp) = await AccountAsync("rhea");
+        var justExpired = Mint(id, stamp, DateTime.UtcNow.AddMinutes(-30).AddSeconds(-10), TimeSpan.FromMinutes(30));
+
+        (await App.BearerClient(justExpired).GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Token_signed_with_another_key_is_401_invalid_token()
+    {
+        await App.SignedInClientAsync("sam", Password);
+        var (id, stamp) = await AccountAsync("sam");
+        var forged = Mint(id, stamp, DateTime.UtcNow, TimeSpan.FromMinutes(5), secret: "another-secret-key-that-is-long-enough-9876543210");
+
+        await ShouldBeInvalidTokenAsync(await App.BearerClient(forged).GetAsync("/user/user"));
+    }
+
+    [Fact]
+    public async Task Token_with_a_tampered_payload_is_401_invalid_token()
+    {
+        var token = await TokenForNewUserAsync("tess");
+        var parts = token.Split('.');
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"tess\"", "\"tesx\"", StringComparison.Ordinal);
+        var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+
+        await ShouldBeInvalidTokenAsync(await App.BearerClient(tampered).GetAsync("/user/user"));
+    }
+
+    [Fact]
+    public async Task Deleted_user_is_404_problem_details()
+    {
+        var client = await App.SignedInClientAsync("uma", Password);
+        (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "uma").ExecuteDeleteAsync())).ShouldBe(1);
+        var response = await client.GetAsync("/user/user");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var body = await response.ReadJsonAsync();
+        body.GetProperty("status").GetInt32().ShouldBe(404);
+        body.Str("title").ShouldBe("Not Found");
+        body.Str("detail").ShouldBe("The account this token was issued for no longer exists.");
+    }
+
+    [Fact]
+    public async Task Token_issued_before_a_password_change_is_401_and_a_new_one_works()
+    {
+        var client = await App.SignedInClientAsync("vera", Password);
+        (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = (await users.FindByNameAsync("vera"))!;
+            var changed = await users.ChangePasswordAsync(user, Password, "a brand new passphrase here");
+            changed.Succeeded.ShouldBeTrue(string.Join(" ", changed.Errors.Select(e => e.Description)));
+        }
+
+        await ShouldBeInvalidTokenAsync(await client.GetAsync("/user/user"));
+        var fresh = App.BearerClient(await App.TokenAsync("vera", "a brand new passphrase here"));
+        (await fresh.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task<string> TokenForNewUserAsync(string userName)
+    {
+        (await App.RegisterAsync(userName, $"{userName}@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        return await App.TokenAsync(userName, Password);
+    }
+}
