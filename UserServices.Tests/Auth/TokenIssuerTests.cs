@@ -26,10 +26,12 @@ public sealed class TokenIssuerTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 
+    private static readonly Guid Session = Guid.Parse("5b0b6a55-9c1e-4c43-9a43-0d6f1f1a2b3c");
+
     private static IssuedToken Issue(User user, params string[] roles)
     {
         var options = Options.Create(new JwtOptions { SecretKey = Secret });
-        return new TokenIssuer(new SigningKeys(options), options, new FixedTime(Now)).Issue(user, roles);
+        return new TokenIssuer(new SigningKeys(options), options, new FixedTime(Now)).Issue(user, roles, Session);
     }
 
     [Fact]
@@ -37,7 +39,7 @@ public sealed class TokenIssuerTests
     {
         var header = JwtParts.Header(Issue(Alice, "user").AccessToken);
 
-        header.PropertyNames().Order().ShouldBe(["alg", "typ"]);
+        header.PropertyNames().Order().ShouldBe(["alg", "kid", "typ"]);
         header.Str("alg").ShouldBe("HS256");
         header.Str("typ").ShouldBe("at+jwt");
     }
@@ -48,13 +50,14 @@ public sealed class TokenIssuerTests
         var payload = JwtParts.Payload(Issue(Alice, "user").AccessToken);
 
         payload.PropertyNames().Order(StringComparer.Ordinal).ShouldBe(
-            ["aud", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sst", "sub"]);
+            ["aud", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
         payload.Str("sub").ShouldBe("42");
         payload.Str("preferred_username").ShouldBe("alice");
         payload.Str("email").ShouldBe("alice@example.com");
         payload.GetProperty("role").EnumerateArray().Select(r => r.GetString()).ShouldBe(["user"]);
         payload.Str("iss").ShouldBe("user-services");
         payload.Str("aud").ShouldBe("user-services");
+        payload.Str("sid").ShouldBe(Session.ToString("N"));
         payload.Str("sst").ShouldBe(AccessTokenClaims.DigestOf("STAMP-1"));
         payload.Str("sst").ShouldNotContain("STAMP-1");
         Guid.TryParseExact(payload.Str("jti"), "N", out _).ShouldBeTrue();
