@@ -10,43 +10,53 @@ public static class ApiDocs
     /// <summary>The OpenAPI document, declaring the OAuth2 password flow so the Scalar page can sign a person in.</summary>
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(options =>
         {
-            document.Info.Title = "User Services API";
-            document.Info.Description = "Registration, OAuth2 password-grant bearer tokens and the bearer's profile.";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes[PasswordScheme] = new OpenApiSecurityScheme
+            options.AddOperationTransformer<ErrorResponseDocs>();
+            options.AddSchemaTransformer(ProblemDetailsSchema.DescribeExtensions);
+            options.AddDocumentTransformer((document, _, _) =>
             {
-                Type = SecuritySchemeType.OAuth2,
-                Description = "Sign in with your account to get a bearer token.",
-                Flows = new OpenApiOAuthFlows
+                document.Info.Title = "User Services API";
+                document.Info.Description = "Registration, OAuth2 password-grant bearer tokens and the bearer's profile.";
+                document.Tags = new HashSet<OpenApiTag>
                 {
-                    Password = new OpenApiOAuthFlow
-                    {
-                        TokenUrl = new Uri("/user/token", UriKind.Relative),
-                        Scopes = new Dictionary<string, string>(),
-                    },
-                },
-            };
-
-            // Every operation that needs a bearer token says so, so the page sends the token it obtained.
-            foreach (var path in document.Paths.Values)
-            {
-                foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                    new() { Name = "User", Description = "Create an account; read the bearer's own profile." },
+                    new() { Name = "Auth", Description = "Exchange a username and password for a bearer token (the OAuth2 password grant)." },
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[PasswordScheme] = new OpenApiSecurityScheme
                 {
-                    if (operation.Responses?.ContainsKey("401") == true && operation.RequestBody is null)
+                    Type = SecuritySchemeType.OAuth2,
+                    Description = "Sign in with your account to get a bearer token.",
+                    Flows = new OpenApiOAuthFlows
                     {
-                        (operation.Security ??= []).Add(new OpenApiSecurityRequirement
+                        Password = new OpenApiOAuthFlow
                         {
-                            [new OpenApiSecuritySchemeReference(PasswordScheme, document)] = [],
-                        });
+                            TokenUrl = new Uri("/user/token", UriKind.Relative),
+                            Scopes = new Dictionary<string, string>(),
+                        },
+                    },
+                };
+
+                // Every operation that needs a bearer token says so, so the page sends the token it obtained.
+                foreach (var path in document.Paths.Values)
+                {
+                    foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                    {
+                        if (operation.Responses?.ContainsKey("401") == true && operation.RequestBody is null)
+                        {
+                            (operation.Security ??= []).Add(new OpenApiSecurityRequirement
+                            {
+                                [new OpenApiSecuritySchemeReference(PasswordScheme, document)] = [],
+                            });
+                        }
                     }
                 }
-            }
 
-            return Task.CompletedTask;
-        }));
+                return Task.CompletedTask;
+            });
+        });
         return builder;
     }
 
@@ -58,7 +68,10 @@ public static class ApiDocs
             .DisableDefaultFonts()
             .AddPreferredSecuritySchemes(PasswordScheme)
             .AddPasswordFlow(PasswordScheme, _ => { })
-            .DisableTelemetry());
+            .DisableTelemetry()
+            // Scalar's cloud offers (the "Deploy" bar, the AI agent) lead off this machine; the page is for this API only.
+            .HideDeveloperTools()
+            .DisableAgent());
         return app;
     }
 }
