@@ -35,10 +35,10 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         text.AppendLine(Inv($"- Load average (1/5/15 min, runnable/total, last pid) before: `{loadBefore}`, after: `{loadAfter}`"));
         text.AppendLine(Inv($"- Command: `{options.CommandLine}`; each phase {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Measure.TotalSeconds:0.#} s measured; whole load run {duration.TotalSeconds:F0} s"));
         text.AppendLine(Inv($"- Service: Release `dotnet UserServices.Api.dll`, PostgreSQL on 127.0.0.1, BCRYPT_WORK_FACTOR={options.WorkFactor}, rate limits out of reach, {options.Users} users in the login/profile pool; load from a second process over loopback"));
-        text.AppendLine("- Only requests completed inside the measured window count; p50/p99 by nearest rank over every successful request; errors are any other status or a failed request. CPU columns: cores used on average over the window.");
+        text.AppendLine(Inv($"- Only requests completed inside the measured window count; p50/p99 by nearest rank over every successful request; errors are any other status or a failed request. CPU columns: cores used on average over the window (of the machine's {Environment.ProcessorCount}; what the service did not get went to PostgreSQL, the load generator and anything else running)."));
         text.AppendLine();
-        text.AppendLine("| Phase | Load | Conns | Per second | p50 ms | p99 ms | max ms | Errors | Service CPU | LoadGen CPU | Service threads (max) |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Phase | Load | Conns | Per second | p50 ms | p99 ms | max ms | Errors | Service CPU | Service CPU ms per request | LoadGen CPU | Service threads (max) |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Rows(text, "5. bare framework", Live);
         Rows(text, "5. one DB round trip", Ready);
         Rows(text, "1. profile alone", Profile);
@@ -60,6 +60,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Info(text, Inv($"bcrypt: one Verify at cost {options.WorkFactor}, one core (median of 9)"), Inv($"{verifySeconds * 1000:F1} ms"));
         Info(text, Inv($"bcrypt bound = {Environment.ProcessorCount} cores ÷ verify time"), Inv($"{bound:F2} logins/s"));
         Target(text, "2. logins/s ÷ bound (4 conns)", Login[LoginName].PerSecond / bound, "≥ 0.90", value => value >= 0.90);
+        // Robust to a busy machine: does the service turn the CPU it gets into logins as well as bare bcrypt would?
+        Info(text, "2. logins/s ÷ (service cores used ÷ verify time)", Ratio(Login[LoginName].PerSecond / (Login.ServiceCores / verifySeconds)));
         Info(text, "3. registrations/s ÷ bound", Ratio(Register["POST /user/register"].PerSecond / bound));
         Target(text, "1/5. profile rps ÷ /health/ready rps", Profile[ProfileName].PerSecond / Ready["GET /health/ready"].PerSecond, "≥ 0.6", value => value >= 0.6);
         Info(text, "5. /health/ready rps ÷ /health/live rps", Ratio(Ready["GET /health/ready"].PerSecond / Live["GET /health/live"].PerSecond));
@@ -95,7 +97,9 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     {
         foreach (var load in result.Loads)
         {
-            text.AppendLine(Inv($"| {phase} | {load.Name} | {load.Connections} | {load.PerSecond:F1} | {load.P50Ms:F2} | {load.P99Ms:F2} | {load.MaxMs:F1} | {load.Errors} | {result.ServiceCores:F2} | {result.LoadGenCores:F2} | {result.MaxServiceThreads} |"));
+            // CPU per request only where one load ran: under the flood the service's CPU is shared by two.
+            var perRequest = result.Loads.Count == 1 && load.Ok > 0 ? Inv($"{result.ServiceCores * load.Seconds * 1000 / load.Ok:F3}") : "—";
+            text.AppendLine(Inv($"| {phase} | {load.Name} | {load.Connections} | {load.PerSecond:F1} | {load.P50Ms:F2} | {load.P99Ms:F2} | {load.MaxMs:F1} | {load.Errors} | {result.ServiceCores:F2} | {perRequest} | {result.LoadGenCores:F2} | {result.MaxServiceThreads} |"));
         }
     }
 
