@@ -43,7 +43,7 @@ public sealed record LegacyImportSummary(
 /// Never overwrites: a row whose id already holds the same username is "already present", a row that would
 /// collide with a different account (id, username or email, ignoring case) is "conflicting" and reported, so a
 /// second run changes nothing. Rows the new service cannot hold at all are "rejected"; rows it can hold but
-/// would not accept at registration are imported with a warning (see <see cref="Prepare"/>).
+/// would not accept at registration are imported with a warning (see <c>Prepare</c>).
 /// </remarks>
 public sealed partial class LegacyImport(IServiceProvider services, TextWriter output)
 {

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Security;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Auth;
@@ -16,11 +17,13 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
     public const int MaxPasswordBytes = 72;
 
     private readonly int _workFactor;
+    private readonly int _priorityBoost;
     private readonly Lazy<string> _dummyHash;
 
     public BcryptPasswordHasher(IOptions<PasswordHashingOptions> options)
     {
         _workFactor = options.Value.WorkFactor;
+        _priorityBoost = options.Value.PriorityBoost;
         // Made on first use, not at start: one hash at cost 12 takes a quarter of a second.
         _dummyHash = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), NewSalt()));
     }
@@ -32,6 +35,7 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
             throw new ArgumentException($"Passwords longer than {MaxPasswordBytes} UTF-8 bytes cannot be hashed with bcrypt.", nameof(password));
         }
 
+        using var raised = CpuPriority.Raise(_priorityBoost);
         return BCrypt.Net.BCrypt.HashPassword(password, NewSalt());
     }
 
@@ -53,7 +57,7 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
     /// </summary>
     public void VerifyAgainstDummy(string providedPassword) => Verify(providedPassword, _dummyHash.Value);
 
-    private static bool Verify(string providedPassword, string hashedPassword)
+    private bool Verify(string providedPassword, string hashedPassword)
     {
         // BCrypt.Net 4.x compares only the first 72 bytes; a longer password must never match a shorter one's hash.
         if (Encoding.UTF8.GetByteCount(providedPassword) > MaxPasswordBytes || !hashedPassword.StartsWith("$2", StringComparison.Ordinal))
@@ -63,6 +67,7 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
 
         try
         {
+            using var raised = CpuPriority.Raise(_priorityBoost);
             return BCrypt.Net.BCrypt.Verify(providedPassword, hashedPassword);
         }
         catch (Exception e) when (e is BCrypt.Net.SaltParseException or ArgumentException or FormatException or IndexOutOfRangeException)

@@ -9,4 +9,11 @@ public sealed class PasswordHashingOptions
     /// <summary>bcrypt cost (BCRYPT_WORK_FACTOR). 12 is what the Python service used; each step doubles the time.</summary>
     [Range(4, 31, ErrorMessage = "Passwords:WorkFactor (BCRYPT_WORK_FACTOR) must be between 4 and 31.")]
     public int WorkFactor { get; set; } = 12;
+
+    /// <summary>
+    /// Nice levels a thread is raised by while it runs bcrypt (Linux, needs CAP_SYS_NICE; 0 turns it off), so that
+    /// logins keep their share of a CPU that token checks keep busy. See <c>Security/CpuPriority.cs</c>.
+    /// </summary>
+    [Range(0, 19, ErrorMessage = "Passwords:PriorityBoost must be between 0 and 19.")]
+    public int PriorityBoost { get; set; } = 4;
 }

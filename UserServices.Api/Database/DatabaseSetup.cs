@@ -61,9 +61,28 @@ public static class DatabaseSetup
     {
         var connection = services.GetRequiredService<DatabaseUrl>();
         // Design-time tools ask for the other provider's context to add migrations; it needs no real server.
-        return connection.Provider == provider
-            ? connection.ConnectionString
-            : provider == DatabaseProvider.Postgres ? "Host=localhost" : "Data Source=design-time.db";
+        if (connection.Provider != provider)
+        {
+            return provider == DatabaseProvider.Postgres ? "Host=localhost" : "Data Source=design-time.db";
+        }
+
+        return provider == DatabaseProvider.Postgres ? WithAutoPrepare(connection.ConnectionString) : connection.ConnectionString;
+    }
+
+    /// <summary>
+    /// The service sends the same few statements all day (the profile lookup above all); prepared once per
+    /// connection, PostgreSQL stops re-planning them. An operator's own setting in DATABASE_URL wins.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 }
 

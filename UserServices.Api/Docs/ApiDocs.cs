@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -17,11 +18,13 @@ public static class ApiDocs
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "User Services API";
-                document.Info.Description = "Registration, OAuth2 password-grant bearer tokens and the bearer's profile.";
+                document.Info.Description = "Registration, OAuth2 bearer tokens (password and refresh grants), the bearer's profile, " +
+                    "and the public keys other services verify tokens with.";
                 document.Tags = new HashSet<OpenApiTag>
                 {
                     new() { Name = "User", Description = "Create an account; read the bearer's own profile." },
-                    new() { Name = "Auth", Description = "Exchange a username and password for a bearer token (the OAuth2 password grant)." },
+                    new() { Name = "Auth", Description = "Get bearer tokens (OAuth2 password and refresh grants), revoke them, sign out." },
+                    new() { Name = "Well-known", Description = "Discovery metadata and the public signing keys (JWKS)." },
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -39,19 +42,19 @@ public static class ApiDocs
                     },
                 };
 
-                // Every operation that needs a bearer token says so, so the page sends the token it obtained.
-                foreach (var path in document.Paths.Values)
+                return Task.CompletedTask;
+            });
+
+            // Every action behind [Authorize] says so, so the page sends the token it obtained.
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
                 {
-                    foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                    (operation.Security ??= []).Add(new OpenApiSecurityRequirement
                     {
-                        if (operation.Responses?.ContainsKey("401") == true && operation.RequestBody is null)
-                        {
-                            (operation.Security ??= []).Add(new OpenApiSecurityRequirement
-                            {
-                                [new OpenApiSecuritySchemeReference(PasswordScheme, document)] = [],
-                            });
-                        }
-                    }
+                        [new OpenApiSecuritySchemeReference(PasswordScheme, context.Document)] = [],
+                    });
                 }
 
                 return Task.CompletedTask;

@@ -14,7 +14,7 @@ public sealed class PasswordCheckGateOptions
 
     /// <summary>Logins waiting for a slot; beyond this they are answered 503 with Retry-After.</summary>
     [Range(0, 100_000, ErrorMessage = "PasswordChecks:QueueLength must be between 0 and 100000.")]
-    public int QueueLength { get; set; } = 256;
+    public int QueueLength { get; set; } = 64;
 }
 
 /// <summary>

@@ -23,12 +23,14 @@ public sealed class OpenApiDocumentTests(PostgresApp fixture) : IClassFixture<Po
 
         document.GetProperty("info").Str("title").ShouldBe("User Services API");
         document.GetProperty("info").Str("description").ShouldNotBeNullOrWhiteSpace();
-        document.GetProperty("tags").EnumerateArray().Select(t => t.Str("name")).ShouldBe(["User", "Auth"], ignoreOrder: true);
+        document.GetProperty("tags").EnumerateArray().Select(t => t.Str("name")).ShouldBe(["User", "Auth", "Well-known"], ignoreOrder: true);
         document.GetProperty("tags").EnumerateArray().ShouldAllBe(t => !string.IsNullOrWhiteSpace(t.GetProperty("description").GetString()));
         var paths = document.GetProperty("paths");
         Tags(paths, "/user/register", "post").ShouldBe(["User"]);
         Tags(paths, "/user/user", "get").ShouldBe(["User"]);
         Tags(paths, "/user/token", "post").ShouldBe(["Auth"]);
+        Tags(paths, "/user/revoke", "post").ShouldBe(["Auth"]);
+        Tags(paths, "/.well-known/jwks.json", "get").ShouldBe(["Well-known"]);
     }
 
     [Fact]
@@ -43,6 +45,13 @@ public sealed class OpenApiDocumentTests(PostgresApp fixture) : IClassFixture<Po
         profile.GetProperty("security")[0].PropertyNames().ShouldBe(["OAuth2PasswordBearer"]);
         document.GetProperty("paths").GetProperty("/user/token").GetProperty("post").TryGetProperty("security", out _).ShouldBeFalse();
         document.GetProperty("paths").GetProperty("/user/register").GetProperty("post").TryGetProperty("security", out _).ShouldBeFalse();
+        // Every [Authorize] action, whether or not it takes a body, asks the page for the token.
+        foreach (var (path, method) in new[] { ("/user/logout", "post"), ("/user/password", "put") })
+        {
+            document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("security")[0].PropertyNames().ShouldBe(["OAuth2PasswordBearer"]);
+        }
+
+        document.GetProperty("paths").GetProperty("/user/revoke").GetProperty("post").TryGetProperty("security", out _).ShouldBeFalse();
     }
 
     [Theory]
