@@ -15,5 +15,5 @@ public sealed class PasswordHashingOptions
     /// logins keep their share of a CPU that token checks keep busy. See <c>Security/CpuPriority.cs</c>.
     /// </summary>
     [Range(0, 19, ErrorMessage = "Passwords:PriorityBoost must be between 0 and 19.")]
-    public int PriorityBoost { get; set; } = 4;
+    public int PriorityBoost { get; set; } = 3;
 }
