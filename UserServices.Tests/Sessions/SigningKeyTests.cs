@@ -240,7 +240,7 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
         settings["JWT_ALGORITHM"] = "RS256";
         settings["JWT_SIGNING_KEY_PATH"] = Path.Combine(_keys, "missing.pem");
 
-        var run = await ServiceProcess.RunAsync(settings);
+        var run = await ApiProcess.RunAsync(settings);
 
         run.ExitCode.ShouldBe(1);
         run.StandardError.Trim().ShouldStartWith("Configuration error: Jwt key: cannot read a RS256 key from ");
