@@ -27,6 +27,8 @@ if (!app.ConfigurationIsValid())
     return 1;
 }
 
+// First, so that everything after it (HTTPS redirection, rate limits, logs) sees the real client and scheme.
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseTransportSecurity();

@@ -41,6 +41,10 @@ public sealed class JwtOptions
     [Range(0, 30, ErrorMessage = "Jwt:ClockSkewSeconds must be between 0 and 30.")]
     public int ClockSkewSeconds { get; set; } = 30;
 
+    /// <summary>The service's public address for discovery metadata (e.g. https://auth.example.com); unset: taken from the request.</summary>
+    [Url(ErrorMessage = "Jwt:PublicBaseUrl must be an absolute URL such as https://auth.example.com.")]
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Set when Development fell back to the fixed development key.</summary>
     public bool UsesDevelopmentKey { get; set; }
 

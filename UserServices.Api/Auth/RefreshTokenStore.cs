@@ -60,10 +60,17 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         }
 
         var user = current.User!;
-        if (current.StampDigest != AccessTokenClaims.DigestOf(user.SecurityStamp) || (user.LockoutEnd is { } end && end > time.GetUtcNow()))
+        if (current.StampDigest != AccessTokenClaims.DigestOf(user.SecurityStamp))
         {
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
             return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
+        }
+
+        // Refused while locked, but not revoked: a lockout that others can cause by guessing must not end the
+        // owner's sign-in for good.
+        if (user.LockoutEnd is { } end && end > time.GetUtcNow())
+        {
+            return new RefreshOutcome.Refused("The account is locked.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -59,7 +59,6 @@ public static class AuthRateLimiting
 
     public static WebApplication UseAuthRateLimiting(this WebApplication app)
     {
-        app.UseForwardedHeaders();
         app.UseRateLimiter();
         return app;
     }
@@ -85,8 +84,31 @@ public static class AuthRateLimiting
 
     private static RateLimitPartition<string> PerClient(HttpContext context, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            ClientKey(context.Connection.RemoteIpAddress),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+
+    /// <summary>An IPv4 address, or an IPv6 address's /64: one host usually holds a whole /64 and could rotate through it.</summary>
+    internal static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 }
 
 /// <summary>

@@ -39,10 +39,13 @@ public sealed class AdminSeeder(
         }
 
         var adminRoleId = await db.Set<Role>().Where(r => r.NormalizedName == "ADMIN").Select(r => r.Id).SingleAsync(cancellationToken);
+        // Account and role together or not at all: a later run skips existing accounts and would never add the role.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         users.Add(admin);
         await db.SaveChangesAsync(cancellationToken);
         db.Set<IdentityUserRole<int>>().Add(new IdentityUserRole<int> { UserId = admin.Id, RoleId = adminRoleId });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Admin account {UserName} created.", admin.UserName);
     }
 

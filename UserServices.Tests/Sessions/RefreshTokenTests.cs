@@ -219,6 +219,47 @@ public sealed class RefreshTokenTests(RefreshTokenTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_lockout_suspends_refresh_but_does_not_end_the_sign_in()
+    {
+        var tokens = await SignInAsync("suspended");
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = (await users.FindByNameAsync("suspended"))!;
+            (await users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddHours(1))).Succeeded.ShouldBeTrue();
+        }
+
+        await ShouldBeInvalidGrantAsync(await RefreshAsync(tokens.Refresh));
+
+        // Others can cause a lockout by guessing; when it ends, the owner's session goes on.
+        await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "suspended")
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnd, (DateTimeOffset?)null)));
+        (await RefreshAsync(tokens.Refresh)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Racing_right_and_wrong_passwords_never_give_a_5xx()
+    {
+        (await App.RegisterAsync("contested", "contested@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        for (var round = 0; round < 6; round++)
+        {
+            // Never five failures in a row across rounds: this is about races, not lockout.
+            await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "contested").ExecuteUpdateAsync(u => u.SetProperty(x => x.AccessFailedCount, 0)));
+
+            // The wrong guesses bump the failure counter while the right login resets it: Identity's concurrency
+            // stamp makes one of those updates lose, which must not leak into the refresh token's save.
+            var responses = await Task.WhenAll(
+                App.PostTokenAsync(("username", "contested"), ("password", Password)),
+                App.PostTokenAsync(("username", "contested"), ("password", "wrong guess one")),
+                App.PostTokenAsync(("username", "contested"), ("password", Password)),
+                App.PostTokenAsync(("username", "contested"), ("password", "wrong guess two")));
+
+            responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized);
+            responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeGreaterThan(0);
+        }
+    }
+
+    [Fact]
     public async Task Refresh_grant_without_a_token_is_invalid_request()
     {
         var response = await App.PostTokenAsync(("grant_type", "refresh_token"));
