@@ -103,11 +103,15 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         }
     }
 
-    public Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
+    public async Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
     {
         var now = Now();
-        return db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        var family = db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null);
+        // Twice, on purpose: a rotation in flight holds the row this UPDATE waits for, and the successor it
+        // inserts is invisible to that statement's snapshot. The second statement starts after the rotation
+        // committed, so it sees — and revokes — the successor too.
+        var revoked = await family.ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        return revoked + await family.ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
     }
 
     public Task<int> RevokeAllAsync(int userId, CancellationToken cancellationToken)

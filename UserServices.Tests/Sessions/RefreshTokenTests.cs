@@ -260,6 +260,25 @@ public sealed class RefreshTokenTests(RefreshTokenTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_revocation_racing_a_rotation_also_ends_the_rotated_token()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var tokens = await SignInAsync($"raced{round}");
+            var refresh = RefreshAsync(tokens.Refresh);
+            var revoke = App.CreateClient().PostAsync("/user/revoke", new FormUrlEncodedContent([KeyValuePair.Create("token", tokens.Refresh)]));
+            await Task.WhenAll(refresh, revoke);
+
+            (await revoke).StatusCode.ShouldBe(HttpStatusCode.OK);
+            if ((await refresh).StatusCode == HttpStatusCode.OK)
+            {
+                // Whichever won, nothing of the sign-in may survive the revocation.
+                await ShouldBeInvalidGrantAsync(await RefreshAsync((await (await refresh).ReadJsonAsync()).Str("refresh_token")));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Refresh_grant_without_a_token_is_invalid_request()
     {
         var response = await App.PostTokenAsync(("grant_type", "refresh_token"));
