@@ -22,6 +22,8 @@ public static class BearerAuthentication
         services.AddSingleton<TokenIssuer>();
         services.AddOptions<RefreshTokenOptions>().BindConfiguration(RefreshTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<RefreshTokenStore>();
+        services.AddSingleton<RefreshTokenCleanup>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefreshTokenCleanup>());
         services.AddSingleton(TimeProvider.System);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -279,6 +279,22 @@ public sealed class RefreshTokenTests(RefreshTokenTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Cleanup_deletes_the_rows_of_ended_sign_ins_and_keeps_live_ones()
+    {
+        var ended = await SignInAsync("ended");
+        (await RefreshAsync(ended.Refresh)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var live = await SignInAsync("alive");
+        await App.WithDbAsync(db => db.RefreshTokens.Where(t => t.User!.UserName == "ended")
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.FamilyExpiresAt, DateTime.UtcNow.AddSeconds(-1))));
+
+        var deleted = await App.Services.GetRequiredService<UserServices.Api.Auth.RefreshTokenCleanup>().DeleteExpiredAsync(CancellationToken.None);
+
+        deleted.ShouldBeGreaterThanOrEqualTo(2);
+        (await App.WithDbAsync(db => db.RefreshTokens.CountAsync(t => t.User!.UserName == "ended"))).ShouldBe(0);
+        (await RefreshAsync(live.Refresh)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Refresh_grant_without_a_token_is_invalid_request()
     {
         var response = await App.PostTokenAsync(("grant_type", "refresh_token"));
