@@ -31,7 +31,7 @@ public static class ErrorResponses
             controller.HttpContext, status, detail: detail, type: "https://www.rfc-editor.org/rfc/rfc6749#section-5.2");
         problem.Extensions["error"] = error;
         problem.Extensions["error_description"] = detail;
-        return new ObjectResult(problem) { StatusCode = status, ContentTypes = { "application/problem+json" } };
+        return problem.ToResult();
     }
 
     /// <summary>503 with Retry-After: the service is saturated with password checks and sheds load instead of queueing forever.</summary>
@@ -40,8 +40,12 @@ public static class ErrorResponses
         controller.Response.Headers.RetryAfter = "1";
         var problem = controller.ProblemDetailsFactory.CreateProblemDetails(controller.HttpContext, StatusCodes.Status503ServiceUnavailable,
             detail: "Too many sign-ins are in progress; retry after the number of seconds in Retry-After.");
-        return new ObjectResult(problem) { StatusCode = StatusCodes.Status503ServiceUnavailable, ContentTypes = { "application/problem+json" } };
+        return problem.ToResult();
     }
+
+    /// <summary>A ProblemDetails as an MVC result, with its status and the RFC 9457 media type.</summary>
+    public static ObjectResult ToResult(this ProblemDetails problem) =>
+        new(problem) { StatusCode = problem.Status, ContentTypes = { "application/problem+json" } };
 
     /// <summary>The same body for handlers outside MVC (the bearer challenge), written by <see cref="IProblemDetailsService"/>.</summary>
     public static ProblemDetails OAuth(int status, string error, string detail, string type) => new()

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using UserServices.Api.Errors;
 
 namespace UserServices.Api.Security;
 
@@ -24,7 +25,7 @@ public sealed class RequestBodyLimitAttribute(long bytes) : Attribute, IResource
             var factory = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Mvc.Infrastructure.ProblemDetailsFactory>();
             var problem = factory.CreateProblemDetails(http, StatusCodes.Status413PayloadTooLarge,
                 detail: $"The request body is {http.Request.ContentLength} bytes; this endpoint accepts at most {bytes}.");
-            context.Result = new ObjectResult(problem) { StatusCode = StatusCodes.Status413PayloadTooLarge, ContentTypes = { "application/problem+json" } };
+            context.Result = problem.ToResult();
             return;
         }
 
