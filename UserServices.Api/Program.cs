@@ -1,25 +1,31 @@
 using UserServices.Api.Admin;
-using UserServices.Api.Auth;
-using UserServices.Api.Configuration;
+using UserServices.Api.Commands;
 using UserServices.Api.Database;
 using UserServices.Api.Docs;
-using UserServices.Api.Errors;
 using UserServices.Api.Health;
-using UserServices.Api.Security;
+using UserServices.Api.Hosting;
+using UserServices.Api.Passwords;
+using UserServices.Api.RateLimits;
+using UserServices.Api.Sessions;
+using UserServices.Api.Tokens;
 using UserServices.Api.Users;
 
-StartupConfiguration.LoadDotEnvFile();        // .env fills in what the environment leaves unset
+DotEnvFile.Load();                            // .env fills in what the environment leaves unset
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddErrorResponses();                  // every error is a ProblemDetails body
-builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations and admin seed at start
-builder.AddIdentityStores();                  // Identity over EF Core, bcrypt hasher, password policy, lockout
-builder.AddTokenIssuing();                    // JWT minting and JwtBearer validation
-builder.AddAuthRateLimiting();                // per-client and per-username limits, bounded bcrypt concurrency
+builder.AddProblemResponses();                // every error is a ProblemDetails body, built in one place
+builder.AddTrustedProxies();                  // X-Forwarded-For/-Proto believed only from configured proxies
 builder.AddTransportSecurity();               // security headers, optional HTTPS/HSTS, CORS only when configured
+builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations at start
+builder.AddAdminSeeding();                    // the admin account, seeded after every migrate
+builder.AddIdentityStores();                  // Identity over EF Core, user validators, lockout
+builder.AddPasswordHashing();                 // bcrypt for Identity, the password policy, the bcrypt gate
+builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
+builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
+builder.AddAuthRateLimiting();                // per-client and per-username limits
 builder.AddHealthChecks();
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
-builder.Services.AddControllers(options => options.RemoveJQueryValueProviders());
+builder.AddApiControllers();
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())
@@ -39,12 +45,7 @@ app.MapControllers();
 app.MapHealthEndpoints();
 app.MapApiDocs();
 
-return args.FirstOrDefault() switch
-{
-    "migrate" => await app.MigrateDatabaseAsync(),
-    "import-legacy" => await app.ImportLegacyUsersAsync(args),   // issue 7: the Python service's users, see README
-    _ => await app.RunServiceAsync(),
-};
+return await app.RunCommandAsync(args);      // serve, or `migrate` / `import-legacy` (see README)
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

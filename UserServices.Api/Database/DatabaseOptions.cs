@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace UserServices.Api.Database;
 
 public sealed class DatabaseOptions
@@ -17,21 +15,4 @@ public sealed class DatabaseOptions
     public DatabaseUrl Connection => string.IsNullOrWhiteSpace(Url)
         ? new DatabaseUrl(DatabaseProvider.Sqlite, $"Data Source={SqlitePath}")
         : DatabaseUrl.Parse(Url);
-}
-
-internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.Url))
-        {
-            return string.IsNullOrWhiteSpace(options.SqlitePath)
-                ? ValidateOptionsResult.Fail("Set DATABASE_URL (postgresql://user:password@host:port/database) or Database:SqlitePath.")
-                : ValidateOptionsResult.Success;
-        }
-
-        return DatabaseUrl.TryParse(options.Url, out _, out var error)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(error!);
-    }
 }

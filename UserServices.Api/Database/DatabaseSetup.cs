@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using UserServices.Api.Auth;
+using UserServices.Api.Hosting;
 using UserServices.Data;
 using UserServices.Data.Seeding;
-using UserServices.Data.Users;
 
 namespace UserServices.Api.Database;
 
@@ -14,24 +12,8 @@ public static class DatabaseSetup
     public static WebApplicationBuilder AddUserServicesDatabase(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<DatabaseOptions>()
-            .BindConfiguration(DatabaseOptions.Section)
-            .Configure<IConfiguration>((options, configuration) => options.Url = configuration["DATABASE_URL"] ?? options.Url)
-            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindSettings(DatabaseOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
-        services.AddSingleton(sp => new AdminSeeder(
-            sp.GetRequiredService<IOptions<AdminAccountOptions>>().Value.ToAccount(),
-            sp.GetRequiredService<IPasswordHasher<User>>(),
-            new UpperInvariantLookupNormalizer(),
-            sp.GetRequiredService<PasswordPolicy>().Problems,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<AdminSeeder>()));
-        services.AddOptions<AdminAccountOptions>().Configure<IConfiguration>((options, configuration) =>
-        {
-            options.UserName = configuration["ADMIN_USERNAME"];
-            options.Email = configuration["ADMIN_EMAIL"];
-            options.Password = configuration["ADMIN_PASSWORD"];
-        });
-
         // Both providers are registered; the one DATABASE_URL names is the one resolved. Each keeps its own
         // migration set, and `dotnet ef` can address either with --context.
         services.AddDbContextPool<PostgresDbContext>((sp, options) =>
@@ -51,7 +33,12 @@ public static class DatabaseSetup
 
     private static void Configure(DbContextOptionsBuilder options, IServiceProvider services)
     {
-        var seeder = services.GetRequiredService<AdminSeeder>();
+        // Registered by Admin/AdminSeeding.cs; without it, migrations run and nothing is seeded.
+        if (services.GetService<AdminSeeder>() is not { } seeder)
+        {
+            return;
+        }
+
         // EF Core calls the async hook from MigrateAsync and the sync one from `dotnet ef database update`.
         options.UseAsyncSeeding((db, _, cancellationToken) => seeder.SeedAsync(db, cancellationToken))
             .UseSeeding((db, _) => seeder.Seed(db));
@@ -84,13 +71,4 @@ public static class DatabaseSetup
 
         return builder.ConnectionString;
     }
-}
-
-public sealed class AdminAccountOptions
-{
-    public string? UserName { get; set; }
-    public string? Email { get; set; }
-    public string? Password { get; set; }
-
-    public AdminAccount ToAccount() => new(UserName, Email, Password);
 }

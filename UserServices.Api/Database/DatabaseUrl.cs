@@ -2,12 +2,6 @@ using Npgsql;
 
 namespace UserServices.Api.Database;
 
-public enum DatabaseProvider
-{
-    Postgres,
-    Sqlite,
-}
-
 /// <summary>A database to connect to, read from DATABASE_URL in any of the forms operators already have.</summary>
 public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionString)
 {

@@ -11,9 +11,10 @@ public static class ApiDocs
     /// <summary>The OpenAPI document, declaring the OAuth2 password flow so the Scalar page can sign a person in.</summary>
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(mvc => mvc.Conventions.Add(new SharedErrorResponses()));
         builder.Services.AddOpenApi(options =>
         {
-            options.AddOperationTransformer<ErrorResponseDocs>();
+            options.AddOperationTransformer<ErrorResponseExamples>();
             options.AddSchemaTransformer(ProblemDetailsSchema.DescribeExtensions);
             options.AddDocumentTransformer((document, _, _) =>
             {

@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 
 namespace UserServices.Api.Docs;
 
-/// <summary>The members every error body adds to RFC 9457's ProblemDetails (see Errors/ErrorResponses.cs).</summary>
+/// <summary>The members every error body adds to RFC 9457's ProblemDetails (see Hosting/ProblemResponses.cs).</summary>
 internal static class ProblemDetailsSchema
 {
     public static Task DescribeExtensions(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

@@ -25,9 +25,3 @@ public sealed record Account(int Id, string UserName, string Email, string? Secu
 
     public bool IsLockedOut(DateTimeOffset now) => LockoutEnd is { } end && end > now;
 }
-
-/// <summary>The caller's account as the bearer check found it; absent when the token's user no longer exists.</summary>
-public sealed class CurrentAccount
-{
-    public Account? Account { get; set; }
-}

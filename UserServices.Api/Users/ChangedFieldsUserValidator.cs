@@ -12,7 +12,7 @@ namespace UserServices.Api.Users;
 /// <remarks>
 /// Identity validates the whole user on every save, including the saves it makes on its own during a login (the
 /// bcrypt rehash in <c>CheckPasswordAsync</c>, the failed-attempt counter for lockout). Accounts moved over from the
-/// Python service may hold a username or an email that registration would refuse today (issue 7); re-judging
+/// Python service may hold a username or an email that registration would refuse today; re-judging
 /// those on every save would silently drop the rehash and the lockout counting for exactly those accounts.
 /// </remarks>
 public sealed class ChangedFieldsUserValidator(UserServicesDbContext db, IdentityErrorDescriber describer) : IUserValidator<User>

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using UserServices.Api.Auth;
+using Microsoft.Extensions.Options;
 using UserServices.Data;
 using UserServices.Data.Users;
 
@@ -8,19 +8,10 @@ namespace UserServices.Api.Users;
 
 public static class IdentitySetup
 {
-    /// <summary>Identity's user and role stores over EF Core, with bcrypt, our password policy and lockout.</summary>
+    /// <summary>Identity's user and role stores over EF Core, our user validators and lockout.</summary>
     public static WebApplicationBuilder AddIdentityStores(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                if (int.TryParse(configuration["BCRYPT_WORK_FACTOR"], out var workFactor))
-                {
-                    options.WorkFactor = workFactor;
-                }
-            })
-            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LockoutPolicyOptions>().BindConfiguration(LockoutPolicyOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
@@ -28,18 +19,12 @@ public static class IdentitySetup
             .AddRoles<Role>()
             .AddEntityFrameworkStores<UserServicesDbContext>();
 
-        // AddIdentityCore only *tries* to add its PBKDF2 hasher and composition-rule validator; replace both.
-        services.AddSingleton<BcryptPasswordHasher>();
-        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<User>>(sp => sp.GetRequiredService<BcryptPasswordHasher>()));
-        services.AddSingleton<PasswordPolicy>();
-        services.RemoveAll<IPasswordValidator<User>>();
-        services.AddScoped<IPasswordValidator<User>, PasswordPolicyValidator>();
         // Identity's validator and ours, judging only the fields being set (accounts imported from the Python
         // service may hold values registration refuses today; see ChangedFieldsUserValidator).
         services.RemoveAll<IUserValidator<User>>();
         services.AddScoped<IUserValidator<User>, ChangedFieldsUserValidator>();
 
-        services.AddOptions<IdentityOptions>().Configure<Microsoft.Extensions.Options.IOptions<LockoutPolicyOptions>>((identity, lockout) =>
+        services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutPolicyOptions>>((identity, lockout) =>
         {
             identity.User.RequireUniqueEmail = true;
             identity.Lockout.AllowedForNewUsers = true;
@@ -48,7 +33,6 @@ public static class IdentitySetup
         });
 
         services.AddScoped<CurrentAccount>();
-        services.AddScoped<CredentialCheck>();
         services.AddScoped<UserRegistration>();
         return builder;
     }

@@ -1,17 +1,13 @@
-using System.Text.Json.Serialization;
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using UserServices.Api.Auth;
-using UserServices.Api.Errors;
-using UserServices.Api.Security;
+using UserServices.Api.Hosting;
+using UserServices.Api.Passwords;
+using UserServices.Api.Sessions;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Users;
-
-public sealed record ChangePasswordRequest(
-    [property: JsonPropertyName("current_password")] string? CurrentPassword,
-    [property: JsonPropertyName("new_password")] string? NewPassword);
 
 [ApiController]
 [Route("user")]
@@ -19,38 +15,42 @@ public sealed record ChangePasswordRequest(
 public sealed class PasswordController(
     UserManager<User> users, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordCheckGate gate) : ControllerBase
 {
+    public const string InvalidDetail = "The password change has invalid fields; see 'errors'.";
+
     /// <summary>Change the bearer's password.</summary>
     /// <remarks>Same policy as registration. Ends every access and refresh token of the account, this one included.</remarks>
     [HttpPut("password")]
     [Authorize]
-    [RequestBodyLimit(16 * 1024)]
+    [RunsBcrypt]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ErrorResponse(StatusCodes.Status400BadRequest,
+        "A field is missing, the current password is wrong (it counts towards lockout), or the new password breaks the policy; every problem, by field, in `errors`.",
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+    [ErrorResponse(StatusCodes.Status404NotFound, "The token is valid but its account has been deleted since it was issued.")]
     public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
         {
+            var missing = new Dictionary<string, string[]>();
             if (string.IsNullOrEmpty(request.CurrentPassword))
             {
-                ModelState.AddModelError("current_password", "The current password is required.");
+                missing["current_password"] = ["The current password is required."];
             }
 
             if (string.IsNullOrEmpty(request.NewPassword))
             {
-                ModelState.AddModelError("new_password", "The new password is required.");
+                missing["new_password"] = ["The new password is required."];
             }
 
-            return ValidationProblem();
+            return ProblemResponses.InvalidFields(missing, InvalidDetail).ToResult();
         }
 
-        var user = current.Account is { } account ? await users.FindByIdAsync(account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+        var user = current.Account is { } account ? await users.FindByIdAsync(account.Id.ToString(CultureInfo.InvariantCulture)) : null;
         if (user is null)
         {
-            return Problem("The account this token was issued for no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+            return ProblemResponses.AccountGone().ToResult();
         }
 
         IdentityResult result;
@@ -58,30 +58,29 @@ public sealed class PasswordController(
         {
             if (!slot.IsAcquired)
             {
-                return this.Busy();
+                return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
             }
 
             // Verifies the current password, validates the new one, re-hashes and rotates the security stamp in one save.
-            result = request.CurrentPassword.Length > TokenController.MaxPasswordLength
+            result = request.CurrentPassword.Length > PasswordLimits.MaxFieldLength
                 ? IdentityResult.Failed(new IdentityErrorDescriber().PasswordMismatch())
                 : await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
         }
 
         if (!result.Succeeded)
         {
-            foreach (var error in result.Errors)
-            {
-                ModelState.AddModelError(error.Code == "PasswordMismatch" ? "current_password" : "new_password",
-                    error.Code == "PasswordMismatch" ? "The current password is incorrect." : error.Description);
-            }
-
             if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
             {
                 // A wrong current password counts towards lockout, so this endpoint cannot be used to guess it.
                 await users.AccessFailedAsync(user);
             }
 
-            return ValidationProblem();
+            var errors = result.Errors
+                .GroupBy(e => e.Code == "PasswordMismatch" ? "current_password" : "new_password")
+                .ToDictionary(
+                    g => g.Key,
+                    g => g.Select(e => e.Code == "PasswordMismatch" ? "The current password is incorrect." : e.Description).ToArray());
+            return ProblemResponses.InvalidFields(errors, InvalidDetail).ToResult();
         }
 
         await refreshTokens.RevokeAllAsync(user.Id, cancellationToken);

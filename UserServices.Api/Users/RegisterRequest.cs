@@ -6,9 +6,3 @@ public sealed record RegisterRequest(
     [property: JsonPropertyName("username")] string? Username,
     [property: JsonPropertyName("email")] string? Email,
     [property: JsonPropertyName("password")] string? Password);
-
-/// <summary>The profile body of the original service: exactly these three keys.</summary>
-public sealed record UserProfile(
-    [property: JsonPropertyName("username")] string Username,
-    [property: JsonPropertyName("email")] string Email,
-    [property: JsonPropertyName("id")] int Id);

@@ -5,20 +5,10 @@ using UserServices.Data.Users;
 
 namespace UserServices.Api.Users;
 
-public abstract record RegistrationOutcome
-{
-    public sealed record Created(User User) : RegistrationOutcome;
-
-    /// <summary>Field name → what is wrong with it; every failing field at once.</summary>
-    public sealed record Invalid(IDictionary<string, string[]> Errors) : RegistrationOutcome;
-
-    public sealed record Taken(string Detail) : RegistrationOutcome;
-}
-
 /// <summary>Creates an account with the <c>user</c> role, all or nothing.</summary>
 public sealed class UserRegistration(UserManager<User> users, UserServicesDbContext db)
 {
-    private const string TakenDetail = "That username or email is already registered.";
+    public const string TakenDetail = "That username or email is already registered.";
 
     public async Task<RegistrationOutcome> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {

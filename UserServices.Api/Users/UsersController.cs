@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using UserServices.Api.Errors;
-using UserServices.Api.Security;
+using UserServices.Api.Hosting;
+using UserServices.Api.Passwords;
+using UserServices.Api.RateLimits;
 
 namespace UserServices.Api.Users;
 
@@ -11,26 +12,27 @@ namespace UserServices.Api.Users;
 [Tags("User")]
 public sealed class UsersController(UserRegistration registration, CurrentAccount current, PasswordCheckGate gate) : ControllerBase
 {
+    public const string InvalidDetail = "The registration has invalid fields; see 'errors'.";
+
     /// <summary>Create an account.</summary>
     /// <remarks>A taken username or email answers 409 — registration can reveal that an account exists; the rate limit bounds how fast.</remarks>
     [HttpPost("register")]
+    [RunsBcrypt]
     [EnableRateLimiting(AuthRateLimiting.RegisterPolicy)]
-    [RequestBodyLimit(16 * 1024)]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
     [Consumes("application/json")]
     [ProducesResponseType<UserProfile>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ErrorResponse(StatusCodes.Status400BadRequest, "Invalid fields: every problem, by field, in `errors`.",
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+    [ErrorResponse(StatusCodes.Status409Conflict, "The username or the email is already registered (compared case-insensitively).",
+        ExampleDetail = UserRegistration.TakenDetail)]
     public async Task<IActionResult> Register(RegisterRequest request, CancellationToken cancellationToken)
     {
         // Hashing the new password is a bcrypt like a login's, and shares the logins' gate.
         using var slot = await gate.EnterAsync(cancellationToken);
         if (!slot.IsAcquired)
         {
-            return this.Busy();
+            return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
         }
 
         var outcome = await registration.RegisterAsync(request, cancellationToken);
@@ -38,33 +40,18 @@ public sealed class UsersController(UserRegistration registration, CurrentAccoun
         {
             RegistrationOutcome.Created(var user) =>
                 Created("/user/user", new UserProfile(user.UserName!, user.Email!, user.Id)),
-            RegistrationOutcome.Invalid(var errors) => InvalidFields(errors),
-            RegistrationOutcome.Taken(var detail) =>
-                Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+            RegistrationOutcome.Invalid(var errors) => ProblemResponses.InvalidFields(errors, InvalidDetail).ToResult(),
+            RegistrationOutcome.Taken(var detail) => ProblemResponses.Conflict(detail).ToResult(),
             _ => throw new InvalidOperationException($"Unhandled registration outcome {outcome}."),
         };
-    }
-
-    private ActionResult InvalidFields(IDictionary<string, string[]> errors)
-    {
-        foreach (var (field, messages) in errors)
-        {
-            foreach (var message in messages)
-            {
-                ModelState.AddModelError(field, message);
-            }
-        }
-
-        return ValidationProblem("The registration has invalid fields; see 'errors'.");
     }
 
     /// <summary>The bearer's own profile.</summary>
     [HttpGet("user")]
     [Authorize]
     [ProducesResponseType<UserProfile>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ErrorResponse(StatusCodes.Status404NotFound, "The token is valid but its account has been deleted since it was issued.")]
     public IActionResult Profile() => current.Account is { } account
         ? Ok(new UserProfile(account.UserName, account.Email, account.Id))
-        : Problem("The account this token was issued for no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+        : ProblemResponses.AccountGone().ToResult();
 }

@@ -1,5 +1,7 @@
 using System.Text;
-using UserServices.Api.Auth;
+using UserServices.Api.Passwords;
+using UserServices.Api.Sessions;
+using UserServices.Api.Tokens;
 
 namespace UserServices.Tests.Auth;
 

@@ -2,7 +2,9 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using UserServices.Api.Auth;
+using UserServices.Api.Passwords;
+using UserServices.Api.Sessions;
+using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
@@ -58,7 +60,7 @@ public sealed class TokenIssuerTests
         payload.Str("iss").ShouldBe("user-services");
         payload.Str("aud").ShouldBe("user-services");
         payload.Str("sid").ShouldBe(Session.ToString("N"));
-        payload.Str("sst").ShouldBe(AccessTokenClaims.DigestOf("STAMP-1"));
+        payload.Str("sst").ShouldBe(SessionBinding.DigestOf("STAMP-1"));
         payload.Str("sst").ShouldNotContain("STAMP-1");
         Guid.TryParseExact(payload.Str("jti"), "N", out _).ShouldBeTrue();
     }

@@ -1,4 +1,4 @@
-using UserServices.Api.Security;
+using UserServices.Api.Passwords;
 
 namespace UserServices.Tests.Security;
 

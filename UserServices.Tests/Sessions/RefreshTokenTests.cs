@@ -287,7 +287,7 @@ public sealed class RefreshTokenTests(RefreshTokenTests.Fixture fixture) : IClas
         await App.WithDbAsync(db => db.RefreshTokens.Where(t => t.User!.UserName == "ended")
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.FamilyExpiresAt, DateTime.UtcNow.AddSeconds(-1))));
 
-        var deleted = await App.Services.GetRequiredService<UserServices.Api.Auth.RefreshTokenCleanup>().DeleteExpiredAsync(CancellationToken.None);
+        var deleted = await App.Services.GetRequiredService<UserServices.Api.Sessions.RefreshTokenCleanup>().DeleteExpiredAsync(CancellationToken.None);
 
         deleted.ShouldBeGreaterThanOrEqualTo(2);
         (await App.WithDbAsync(db => db.RefreshTokens.CountAsync(t => t.User!.UserName == "ended"))).ShouldBe(0);

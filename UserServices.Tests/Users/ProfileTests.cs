@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using UserServices.Api.Auth;
+using UserServices.Api.Passwords;
+using UserServices.Api.Sessions;
+using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
@@ -53,7 +55,7 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
                 ["sub"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["preferred_username"] = "minted",
                 ["role"] = MemberRole,
-                ["sst"] = AccessTokenClaims.DigestOf(stamp),
+                ["sst"] = SessionBinding.DigestOf(stamp),
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
         });

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using UserServices.Api.Hosting;
+using UserServices.Api.Passwords;
+using UserServices.Data.Seeding;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Admin;
+
+public static class AdminSeeding
+{
+    /// <summary>
+    /// The admin account, created by EF Core's seeding hooks after every migrate when it is missing (the seeder
+    /// itself lives in UserServices.Data, so `dotnet ef database update` seeds too).
+    /// </summary>
+    public static WebApplicationBuilder AddAdminSeeding(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AdminAccountOptions>().BindSettings(AdminAccountOptions.Section);
+        builder.Services.AddSingleton(sp => new AdminSeeder(
+            sp.GetRequiredService<IOptions<AdminAccountOptions>>().Value.ToAccount(),
+            sp.GetRequiredService<IPasswordHasher<User>>(),
+            new UpperInvariantLookupNormalizer(),
+            sp.GetRequiredService<PasswordPolicy>().Problems,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<AdminSeeder>()));
+        return builder;
+    }
+}

@@ -1,0 +1,7 @@
+namespace UserServices.Api.Database;
+
+public enum DatabaseProvider
+{
+    Postgres,
+    Sqlite,
+}

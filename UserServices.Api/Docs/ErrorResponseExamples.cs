@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using UserServices.Api.Hosting;
+
+namespace UserServices.Api.Docs;
+
+/// <summary>
+/// Puts an example body and the headers that come with it on each documented error, so a person reading /docs
+/// knows the errors without provoking them. The examples are built by <see cref="ProblemResponses"/>, the same code
+/// that builds the real answers, so they cannot drift from them.
+/// </summary>
+internal sealed class ErrorResponseExamples : IOpenApiOperationTransformer
+{
+    private const string SampleTraceId = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+
+    private static readonly Dictionary<string, string[]> SampleFieldErrors = new()
+    {
+        ["email"] = ["Email 'x' is invalid."],
+        ["password"] = ["Password must be at least 8 characters."],
+    };
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var action = context.Description.ActionDescriptor;
+        var limit = action.FilterDescriptors.Select(f => f.Filter).OfType<RequestBodyLimitAttribute>().FirstOrDefault()?.Bytes ?? 0;
+        foreach (var declared in action.FilterDescriptors.Select(f => f.Filter).OfType<ErrorResponseAttribute>())
+        {
+            if (operation.Responses?.TryGetValue(declared.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var found) != true
+                || found is not OpenApiResponse response)
+            {
+                continue;
+            }
+
+            if (Example(declared, limit) is { } example && response.Content?.TryGetValue(ProblemResponses.MediaType, out var media) == true)
+            {
+                media.Example = example;
+            }
+
+            foreach (var (name, description) in Headers(declared))
+            {
+                (response.Headers ??= new Dictionary<string, IOpenApiHeader>())[name] = new OpenApiHeader
+                {
+                    Description = description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static JsonNode? Example(ErrorResponseAttribute declared, long limit)
+    {
+        var problem = (declared.StatusCode, declared.OAuthError) switch
+        {
+            (var status, { } error) => ProblemResponses.OAuth(status, error, declared.ExampleDetail ?? ""),
+            (StatusCodes.Status400BadRequest, _) => ProblemResponses.InvalidFields(SampleFieldErrors, declared.ExampleDetail ?? ""),
+            (StatusCodes.Status401Unauthorized, _) => ProblemResponses.InvalidToken(),
+            (StatusCodes.Status404NotFound, _) => ProblemResponses.AccountGone(),
+            (StatusCodes.Status409Conflict, _) => ProblemResponses.Conflict(declared.ExampleDetail ?? ""),
+            (StatusCodes.Status413PayloadTooLarge, _) => ProblemResponses.BodyTooLarge(limit + 1, limit),
+            (StatusCodes.Status429TooManyRequests, _) => ProblemResponses.TooManyRequests(),
+            (StatusCodes.Status503ServiceUnavailable, _) => ProblemResponses.Busy(),
+            _ => (ProblemDetails?)null,
+        };
+        if (problem is null)
+        {
+            return null;
+        }
+
+        problem.Extensions["traceId"] = SampleTraceId;
+        return JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web);
+    }
+
+    private static IEnumerable<(string Name, string Description)> Headers(ErrorResponseAttribute declared) => declared.StatusCode switch
+    {
+        StatusCodes.Status401Unauthorized when declared.OAuthError == "invalid_grant" => [("WWW-Authenticate", "`Bearer`")],
+        StatusCodes.Status401Unauthorized => [("WWW-Authenticate", "`Bearer error=\"invalid_token\"`")],
+        StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable => [("Retry-After", "Seconds to wait before trying again.")],
+        _ => [],
+    };
+}

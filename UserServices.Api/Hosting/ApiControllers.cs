@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace UserServices.Api.Hosting;
+
+public static class ApiControllers
+{
+    /// <summary>The API's controllers.</summary>
+    public static WebApplicationBuilder AddApiControllers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddControllers(options =>
+        {
+            // MVC's jQuery-style form keys (a[b][c]) are a feature nobody here uses, and a malformed one throws an
+            // ArgumentException while binding — a 500 for a bad request. The plain form and query providers remain.
+            options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace UserServices.Api.Hosting;
+
+/// <summary>
+/// Every error body the service writes, built here and nowhere else: RFC 9457 ProblemDetails with a <c>traceId</c>.
+/// OAuth2 errors add RFC 6749's <c>error</c> and <c>error_description</c>, so OAuth2 libraries and the original's
+/// clients (which read <c>detail</c>) both understand them. The API reference shows these same bodies as examples.
+/// </summary>
+public static class ProblemResponses
+{
+    public const string MediaType = "application/problem+json";
+
+    public const string AccountGoneDetail = "The account this token was issued for no longer exists.";
+
+    public static WebApplicationBuilder AddProblemResponses(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Decorate(context.ProblemDetails, context.HttpContext));
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        return builder;
+    }
+
+    /// <summary>An OAuth2 error of the token or revocation endpoint (RFC 6749 §5.2).</summary>
+    public static ProblemDetails OAuth(int status, string error, string detail) =>
+        OAuth(status, error, detail, "https://www.rfc-editor.org/rfc/rfc6749#section-5.2");
+
+    /// <summary>RFC 6750 §3.1: a bearer token that is missing, malformed, expired or no longer valid.</summary>
+    public static ProblemDetails InvalidToken() => OAuth(
+        StatusCodes.Status401Unauthorized,
+        "invalid_token",
+        "The access token is missing, malformed, expired or no longer valid.",
+        "https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
+
+    /// <summary>The token is valid, but its account was deleted after it was issued.</summary>
+    public static ProblemDetails AccountGone() =>
+        Problem(StatusCodes.Status404NotFound, AccountGoneDetail, "https://tools.ietf.org/html/rfc9110#section-15.5.5");
+
+    public static ProblemDetails Conflict(string detail) =>
+        Problem(StatusCodes.Status409Conflict, detail, "https://tools.ietf.org/html/rfc9110#section-15.5.10");
+
+    /// <summary>Every invalid field at once, by field name.</summary>
+    public static ProblemDetails InvalidFields(IDictionary<string, string[]> errors, string detail) =>
+        new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Detail = detail,
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        };
+
+    /// <summary>A body whose declared length is over the endpoint's limit, refused before it is read.</summary>
+    public static ProblemDetails BodyTooLarge(long length, long limit) =>
+        BodyTooLarge($"The request body is {length} bytes; this endpoint accepts at most {limit}.");
+
+    /// <summary>A body that grew past the limit while it was being read (no declared length).</summary>
+    public static ProblemDetails BodyTooLarge() => BodyTooLarge("The request body is too large.");
+
+    /// <summary>A body that cannot be read; the status is the server's (400, or 408 for a body that stalls).</summary>
+    public static ProblemDetails Unreadable(int status, string detail) => Problem(status, detail, type: null);
+
+    /// <summary>A rate limit was hit; Retry-After says when to come back.</summary>
+    public static ProblemDetails TooManyRequests() => Problem(
+        StatusCodes.Status429TooManyRequests,
+        "Too many requests; retry after the number of seconds in Retry-After.",
+        "https://www.rfc-editor.org/rfc/rfc6585#section-4");
+
+    /// <summary>How long a client turned away by <see cref="Busy"/> should wait: about four bcrypt verifications.</summary>
+    public static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>The service is saturated with password checks and sheds load instead of queueing forever.</summary>
+    public static ProblemDetails Busy() => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        "Too many sign-ins are in progress; retry after the number of seconds in Retry-After.",
+        "https://tools.ietf.org/html/rfc9110#section-15.6.4");
+
+    /// <summary>
+    /// Writes <paramref name="problem"/> as the response, with its status, <c>application/problem+json</c> and, for
+    /// answers that mean "come back later" (429, 503), <c>Retry-After</c> in whole seconds.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, ProblemDetails problem, TimeSpan? retryAfter = null)
+    {
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (!await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            // The client's Accept header excludes JSON; an error body it can ignore beats an empty one.
+            Decorate(problem, context);
+            await context.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: MediaType);
+        }
+    }
+
+    /// <summary>The same, as an MVC action result.</summary>
+    public static IActionResult ToResult(this ProblemDetails problem, TimeSpan? retryAfter = null) => new ProblemResult(problem, retryAfter);
+
+    // A null type is filled in from the status by the framework's defaults.
+    private static ProblemDetails Problem(int status, string detail, string? type) => new()
+    {
+        Status = status,
+        Title = ReasonPhrases.GetReasonPhrase(status),
+        Detail = detail,
+        Type = type,
+    };
+
+    private static ProblemDetails BodyTooLarge(string detail) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, detail, "https://tools.ietf.org/html/rfc9110#section-15.5.14");
+
+    private static ProblemDetails OAuth(int status, string error, string detail, string type)
+    {
+        var problem = Problem(status, detail, type);
+        problem.Extensions["error"] = error;
+        problem.Extensions["error_description"] = detail;
+        return problem;
+    }
+
+    private static void Decorate(ProblemDetails problem, HttpContext context)
+    {
+        problem.Extensions["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier;
+        // The exception's message stays in the log; the client gets the generic 500 text and the trace id.
+        if (problem.Status == StatusCodes.Status500InternalServerError)
+        {
+            problem.Detail = "An unexpected error occurred. Quote the traceId when reporting it.";
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace UserServices.Api.Hosting;
+
+/// <summary>
+/// The environment variable names the Python service was configured with, each standing for one setting of a
+/// section. They win over the section's own key (appsettings, <c>Section__Key</c>), so an existing <c>.env</c>
+/// keeps working as it is; an empty variable counts as unset. This table is the only place they are read.
+/// </summary>
+public static class SettingAliases
+{
+    public static readonly IReadOnlyDictionary<string, string> ByVariable = new Dictionary<string, string>
+    {
+        ["SECRET_KEY"] = "Jwt:SecretKey",
+        ["ACCESS_TOKEN_EXPIRE_MINUTES"] = "Jwt:AccessTokenMinutes",
+        ["JWT_ALGORITHM"] = "Jwt:Algorithm",
+        ["JWT_SIGNING_KEY_PATH"] = "Jwt:SigningKeyPath",
+        ["DATABASE_URL"] = "Database:Url",
+        ["BCRYPT_WORK_FACTOR"] = "Passwords:WorkFactor",
+        ["ADMIN_USERNAME"] = "Admin:UserName",
+        ["ADMIN_EMAIL"] = "Admin:Email",
+        ["ADMIN_PASSWORD"] = "Admin:Password",
+    };
+
+    /// <summary>Binds <typeparamref name="T"/> from <paramref name="section"/>, then from the section's aliases that are set.</summary>
+    public static OptionsBuilder<T> BindSettings<T>(this OptionsBuilder<T> options, string section)
+        where T : class => options
+        .BindConfiguration(section)
+        .Configure<IConfiguration>((target, configuration) => ApplyAliases(target, section, configuration));
+
+    private static void ApplyAliases(object target, string section, IConfiguration configuration)
+    {
+        var prefix = section + ":";
+        var values = ByVariable
+            .Where(alias => alias.Value.StartsWith(prefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(configuration[alias.Key]))
+            .ToDictionary(alias => alias.Value[prefix.Length..], alias => configuration[alias.Key]);
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            new ConfigurationBuilder().AddInMemoryCollection(values).Build().Bind(target);
+        }
+        catch (InvalidOperationException)
+        {
+            // A value of the wrong type (BCRYPT_WORK_FACTOR=twelve): one line naming the variable, not a stack trace.
+            var failures = values.Keys
+                .Select(key => ByVariable.First(alias => alias.Value == prefix + key).Key)
+                .Select(variable => $"{variable} '{configuration[variable]}' is not a valid value for {ByVariable[variable]}.");
+            throw new OptionsValidationException(section, target.GetType(), failures);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using UserServices.Api.Hosting;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Passwords;
+
+public static class PasswordHashing
+{
+    /// <summary>
+    /// bcrypt in place of Identity's PBKDF2 hasher, the password policy in place of its composition rules, and the
+    /// gate that bounds how many bcrypt computations run at once. Call after Identity is added: it replaces Identity's own.
+    /// </summary>
+    public static WebApplicationBuilder AddPasswordHashing(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PasswordHashingOptions>().BindSettings(PasswordHashingOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordCheckGateOptions>().BindConfiguration(PasswordCheckGateOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<BcryptPasswordHasher>();
+        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<User>>(sp => sp.GetRequiredService<BcryptPasswordHasher>()));
+        services.AddSingleton<PasswordPolicy>();
+        services.RemoveAll<IPasswordValidator<User>>();
+        services.AddScoped<IPasswordValidator<User>, PasswordPolicyValidator>();
+        services.AddSingleton<PasswordCheckGate>();
+        return builder;
+    }
+}

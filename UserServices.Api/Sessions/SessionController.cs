@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using UserServices.Api.Hosting;
+using UserServices.Api.RateLimits;
+
+namespace UserServices.Api.Sessions;
+
+[ApiController]
+[Route("user")]
+[Tags("Auth")]
+public sealed class SessionController(RefreshTokenStore refreshTokens) : ControllerBase
+{
+    public const string TokenRequiredDetail = "The 'token' field is required.";
+
+    /// <summary>Revoke a refresh token (RFC 7009) and every token rotated from the same sign-in.</summary>
+    /// <remarks>Always 200, also for unknown tokens, so the answer tells nothing about the token.</remarks>
+    [HttpPost("revoke")]
+    [EnableRateLimiting(AuthRateLimiting.TokenPolicy)]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
+    [Consumes("application/x-www-form-urlencoded")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ErrorResponse(StatusCodes.Status400BadRequest, "The `token` field is missing (`error: invalid_request`).",
+        OAuthError = "invalid_request", ExampleDetail = TokenRequiredDetail)]
+    public async Task<IActionResult> Revoke([FromForm] RevocationRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.Token))
+        {
+            return ProblemResponses.OAuth(StatusCodes.Status400BadRequest, "invalid_request", TokenRequiredDetail).ToResult();
+        }
+
+        // A longer value cannot be one of ours; it is not worth hashing.
+        if (request.Token.Length <= RefreshTokenStore.MaxTokenLength)
+        {
+            await refreshTokens.RevokeAsync(request.Token, cancellationToken);
+        }
+
+        return Ok();
+    }
+
+    /// <summary>End the caller's sign-in: the refresh token issued with this access token stops working.</summary>
+    /// <remarks>The access token itself lives until it expires (at most its lifetime); change the password to end it at once.</remarks>
+    [HttpPost("logout")]
+    [Authorize]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public async Task<IActionResult> Logout(CancellationToken cancellationToken)
+    {
+        if (Guid.TryParseExact(User.FindFirst(SessionBinding.SessionIdClaim)?.Value, "N", out var familyId))
+        {
+            await refreshTokens.RevokeFamilyAsync(familyId, cancellationToken);
+        }
+
+        return NoContent();
+    }
+}

@@ -1,0 +1,21 @@
+using UserServices.Api.Sessions;
+
+namespace UserServices.Api.Tokens;
+
+/// <summary>Names of the claims our access tokens carry, beyond the registered JWT ones.</summary>
+public static class AccessTokenClaims
+{
+    public const string Subject = "sub";
+    public const string UserName = "preferred_username";
+    public const string Email = "email";
+    public const string Role = "role";
+
+    /// <summary>The refresh-token family (the sign-in session) an access token belongs to; logout ends it.</summary>
+    public const string SessionId = SessionBinding.SessionIdClaim;
+
+    /// <summary>Ends the token when the account's security stamp changes (see <see cref="SessionBinding"/>).</summary>
+    public const string StampDigest = SessionBinding.StampDigestClaim;
+
+    /// <summary>RFC 9068's media type for access tokens, so an ID token or any other JWT cannot pass as one.</summary>
+    public const string TokenType = "at+jwt";
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using UserServices.Api.Sessions;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Tokens;
+
+/// <summary>Mints access tokens: the claims the original clients read plus what a modern verifier expects.</summary>
+public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    /// <param name="sessionId">The refresh-token family this access token was issued with; logout ends it.</param>
+    public IssuedToken Issue(User user, IEnumerable<string> roles, Guid sessionId)
+    {
+        var jwt = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + jwt.AccessTokenLifetime,
+            TokenType = AccessTokenClaims.TokenType,
+            SigningCredentials = keys.SigningCredentials,
+            Claims = new Dictionary<string, object>
+            {
+                [AccessTokenClaims.Subject] = user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [AccessTokenClaims.UserName] = user.UserName ?? "",
+                [AccessTokenClaims.Email] = user.Email ?? "",
+                [AccessTokenClaims.Role] = roles.ToArray(),
+                [AccessTokenClaims.StampDigest] = SessionBinding.DigestOf(user.SecurityStamp),
+                [AccessTokenClaims.SessionId] = sessionId.ToString("N"),
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            },
+        };
+        return new IssuedToken(_handler.CreateToken(descriptor), (int)jwt.AccessTokenLifetime.TotalSeconds);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace UserServices.Api.Tokens;
+
+/// <summary>
+/// The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it, and the
+/// refresh grant (§6).
+/// </summary>
+public sealed class TokenRequest
+{
+    /// <summary>Optional, as in the original (meaning <c>password</c>); else <c>password</c> or <c>refresh_token</c>.</summary>
+    [FromForm(Name = "grant_type")]
+    public string? GrantType { get; set; }
+
+    [FromForm(Name = "username")]
+    public string? Username { get; set; }
+
+    [FromForm(Name = "password")]
+    public string? Password { get; set; }
+
+    /// <summary>For <c>grant_type=refresh_token</c>.</summary>
+    [FromForm(Name = "refresh_token")]
+    public string? RefreshToken { get; set; }
+
+    /// <summary>Accepted and ignored.</summary>
+    [FromForm(Name = "scope")]
+    public string? Scope { get; set; }
+
+    /// <summary>Accepted and ignored.</summary>
+    [FromForm(Name = "client_id")]
+    public string? ClientId { get; set; }
+
+    /// <summary>Accepted and ignored.</summary>
+    [FromForm(Name = "client_secret")]
+    public string? ClientSecret { get; set; }
+}

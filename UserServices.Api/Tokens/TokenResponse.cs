@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace UserServices.Api.Tokens;
+
+/// <summary>RFC 6749 §5.1, as the original answered it, plus the refresh token.</summary>
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);

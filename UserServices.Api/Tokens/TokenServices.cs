@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using UserServices.Api.Hosting;
+
+namespace UserServices.Api.Tokens;
+
+public static class TokenServices
+{
+    /// <summary>
+    /// The token endpoint's parts (credential check, JWT minting with the configured signing keys) and JwtBearer
+    /// validation pinned to our algorithm, issuer, audience and token type.
+    /// </summary>
+    public static WebApplicationBuilder AddTokens(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<JwtOptions>().BindSettings(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<JwtOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
+        services.AddSingleton<IValidateOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddScoped<CredentialCheck>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<JwtOptions>>((bearer, keys, jwt) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = BearerAuthentication.ValidationParameters(keys, jwt.Value);
+                bearer.Events = BearerAuthentication.Events();
+            });
+        services.AddAuthorization();
+        return builder;
+    }
+}
