@@ -22,7 +22,3 @@ public abstract class UserServicesDbContext(DbContextOptions options)
         builder.ApplyConfigurationsFromAssembly(typeof(UserServicesDbContext).Assembly);
     }
 }
-
-public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : UserServicesDbContext(options);
-
-public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) : UserServicesDbContext(options);

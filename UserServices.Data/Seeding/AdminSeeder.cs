@@ -5,12 +5,6 @@ using UserServices.Data.Users;
 
 namespace UserServices.Data.Seeding;
 
-/// <summary>The admin account an operator asks for through ADMIN_USERNAME / ADMIN_EMAIL / ADMIN_PASSWORD.</summary>
-public sealed record AdminAccount(string? UserName, string? Email, string? Password)
-{
-    public bool IsRequested => !string.IsNullOrWhiteSpace(UserName) || !string.IsNullOrEmpty(Password);
-}
-
 /// <summary>
 /// Creates the admin account when it is missing. EF Core runs it after every migrate (also when nothing was
 /// migrated), so it only ever inserts: an existing account — and its password — is left alone.

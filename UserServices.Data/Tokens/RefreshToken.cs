@@ -39,18 +39,3 @@ public class RefreshToken
     /// <summary>Digest of the user's security stamp at issue: a password change or lock ends the family.</summary>
     public required string StampDigest { get; set; }
 }
-
-internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
-{
-    public void Configure(EntityTypeBuilder<RefreshToken> token)
-    {
-        token.ToTable("RefreshTokens");
-        token.Property(t => t.TokenHash).HasMaxLength(64);
-        token.Property(t => t.StampDigest).HasMaxLength(64);
-        token.HasIndex(t => t.TokenHash).IsUnique();
-        token.HasIndex(t => t.FamilyId);
-        token.HasIndex(t => t.UserId);
-        token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
-        token.HasOne<RefreshToken>().WithMany().HasForeignKey(t => t.ReplacedById).OnDelete(DeleteBehavior.NoAction);
-    }
-}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using UserServices.Api.Passwords;
+using UserServices.Tests.Infrastructure;
+
+namespace UserServices.Tests.Docs;
+
+/// <summary>
+/// The API reference promises exactly the errors the service gives: every error status documented for an operation
+/// is provoked here and answered as documented, and every error provoked here is documented. A new shared error
+/// (or a forgotten one) fails this test until the document and this table agree.
+/// </summary>
+public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture) : IClassFixture<DocumentedErrorsTests.Fixture>
+{
+    private const string Password = "correct horse battery";
+    private static int _peer;
+
+    public sealed class Fixture(PostgresServer server) : InstrumentedPostgresApp(server)
+    {
+        // Low enough to reach in a few requests; each case comes from its own simulated client address, so only
+        // the 429 cases ever meet them. One bcrypt at a time and no queue, so holding the gate provokes the 503.
+        protected override void Configure(Dictionary<string, string?> settings)
+        {
+            settings["RateLimits:TokenPerClientPerMinute"] = "3";
+            settings["RateLimits:RegisterPerClientPerMinute"] = "3";
+            settings["PasswordChecks:Concurrency"] = "1";
+            settings["PasswordChecks:QueueLength"] = "0";
+        }
+    }
+
+    private InstrumentedApp App => fixture.Instrumented;
+
+    [Fact]
+    public async Task Every_documented_error_is_given_and_every_given_error_is_documented()
+    {
+        var cases = Cases();
+        var documented = await DocumentedErrorsAsync();
+
+        foreach (var operation in documented.Keys.Union(cases.Keys).Order())
+        {
+            var expected = documented.GetValueOrDefault(operation, []);
+            var provoked = cases.GetValueOrDefault(operation, []).Keys.Select(status => status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            provoked.Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal), $"{operation}: the statuses provoked here differ from the ones the document lists");
+        }
+
+        foreach (var (operation, byStatus) in cases)
+        {
+            foreach (var (status, provoke) in byStatus)
+            {
+                var response = await provoke();
+                ((int)response.StatusCode).ShouldBe(status, $"{operation} {status}: {await response.Content.ReadAsStringAsync()}");
+                response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", $"{operation} {status}");
+                var body = await response.ReadJsonAsync();
+                body.GetProperty("status").GetInt32().ShouldBe(status, $"{operation} {status}");
+                body.Str("traceId").ShouldNotBeNullOrEmpty();
+            }
+        }
+    }
+
+    /// <summary>Operation ("POST /user/token") → the 4xx/5xx statuses its document lists.</summary>
+    private async Task<Dictionary<string, string[]>> DocumentedErrorsAsync()
+    {
+        var document = await (await App.CreateClient().GetAsync("/openapi/v1.json")).ReadJsonAsync();
+        var errors = new Dictionary<string, string[]>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var statuses = operation.Value.GetProperty("responses").EnumerateObject()
+                    .Select(r => r.Name).Where(s => s[0] is '4' or '5').ToArray();
+                if (statuses.Length > 0)
+                {
+                    errors[$"{operation.Name.ToUpperInvariant()} {path.Name}"] = statuses;
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> Cases() => new()
+    {
+        ["POST /user/register"] = new()
+        {
+            [400] = () => Client().PostAsJsonAsync("/user/register", new { username = "", email = "x", password = "" }),
+            [409] = async () =>
+            {
+                await SignedInAsync("taken");
+                return await Client().PostAsJsonAsync("/user/register", new { username = "taken", email = "other@example.com", password = Password });
+            },
+            [413] = () => Client().PostAsync("/user/register", Oversized("application/json")),
+            [415] = () => Client().PostAsync("/user/register", new StringContent("username=x", Encoding.UTF8, "text/plain")),
+            [429] = () => Repeat(client => client.PostAsJsonAsync("/user/register", new { username = "", email = "", password = "" })),
+            [503] = () => WhileTheGateIsFull(() => Client().PostAsJsonAsync("/user/register",
+                new { username = "gated", email = "gated@example.com", password = Password })),
+        },
+        ["POST /user/token"] = new()
+        {
+            [400] = () => Client().PostAsync("/user/token", Form(("username", "someone"))),
+            [401] = () => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password"))),
+            [413] = () => Client().PostAsync("/user/token", Oversized("application/x-www-form-urlencoded")),
+            [415] = () => Client().PostAsJsonAsync("/user/token", new { username = "x", password = "y" }),
+            [429] = () => Repeat(client => client.PostAsync("/user/token", Form(("username", "limited"), ("password", "wrong password")))),
+            [503] = () => WhileTheGateIsFull(() => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password")))),
+        },
+        ["POST /user/revoke"] = new()
+        {
+            [400] = () => Client().PostAsync("/user/revoke", Form(("token_type_hint", "refresh_token"))),
+            [413] = () => Client().PostAsync("/user/revoke", Oversized("application/x-www-form-urlencoded")),
+            [415] = () => Client().PostAsJsonAsync("/user/revoke", new { token = "x" }),
+            [429] = () => Repeat(client => client.PostAsync("/user/revoke", Form(("token", "unknown")))),
+        },
+        ["POST /user/logout"] = new()
+        {
+            [401] = () => Client().PostAsync("/user/logout", null),
+        },
+        ["GET /user/user"] = new()
+        {
+            [401] = () => Client().GetAsync("/user/user"),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-profile")).GetAsync("/user/user"),
+        },
+        ["PUT /user/password"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("changer")).PutAsJsonAsync("/user/password", new { current_password = "", new_password = "" }),
+            [401] = () => Client().PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "another long passphrase" }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-password")).PutAsJsonAsync("/user/password",
+                new { current_password = Password, new_password = "another long passphrase" }),
+            [413] = async () => await (await SignedInAsync("big-changer")).PutAsync("/user/password", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("text-changer")).PutAsync("/user/password",
+                new StringContent("{}", Encoding.UTF8, "text/plain")),
+            [503] = async () =>
+            {
+                var client = await SignedInAsync("gated-changer");
+                return await WhileTheGateIsFull(() => client.PutAsJsonAsync("/user/password",
+                    new { current_password = Password, new_password = "another long passphrase" }));
+            },
+        },
+    };
+
+    /// <summary>A client with an address of its own, so the per-client limits of one case never touch another.</summary>
+    private HttpClient Client() => App.ClientFrom($"10.9.{Interlocked.Increment(ref _peer) / 250}.{(_peer % 250) + 1}");
+
+    private async Task<HttpClient> SignedInAsync(string username)
+    {
+        (await Client().PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var token = await (await Client().PostAsync("/user/token", Form(("username", username), ("password", Password)))).ReadJsonAsync();
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
+        return client;
+    }
+
+    private async Task<HttpClient> DeletedAccountClientAsync(string username)
+    {
+        var client = await SignedInAsync(username);
+        (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == username).ExecuteDeleteAsync())).ShouldBe(1);
+        return client;
+    }
+
+    /// <summary>Sends from one address until the limit answers, at most a few more times than the limit.</summary>
+    private async Task<HttpResponseMessage> Repeat(Func<HttpClient, Task<HttpResponseMessage>> send)
+    {
+        var client = Client();
+        HttpResponseMessage response;
+        var sent = 0;
+        do
+        {
+            response = await send(client);
+        }
+        while (response.StatusCode != HttpStatusCode.TooManyRequests && ++sent < 6);
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> WhileTheGateIsFull(Func<Task<HttpResponseMessage>> send)
+    {
+        using var held = await App.Services.GetRequiredService<PasswordCheckGate>().EnterAsync(CancellationToken.None);
+        held.IsAcquired.ShouldBeTrue();
+        return await send();
+    }
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
+
+    private static ByteArrayContent Oversized(string mediaType)
+    {
+        var content = new ByteArrayContent(new byte[17 * 1024]);
+        content.Headers.ContentType = new(mediaType);
+        return content;
+    }
+}
