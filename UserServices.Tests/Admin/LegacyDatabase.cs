@@ -1,5 +1,5 @@
 using Npgsql;
-using UserServices.Api.Admin;
+using UserServices.Api.Admin.LegacyImport;
 using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Admin;

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using UserServices.Api.Admin;
+using UserServices.Api.Admin.LegacyImport;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 

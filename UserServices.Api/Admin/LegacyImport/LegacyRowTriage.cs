@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using UserServices.Api.Users;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Admin.LegacyImport;
+
+/// <summary>
+/// Turns a legacy row into an account, or says why it cannot be one. The decisions (README, "Moving from the
+/// Python service"):
+/// <list type="bullet">
+/// <item>no username, or one longer than the column, or an id outside 1..int.MaxValue: rejected;</item>
+/// <item>a username registration would refuse (spaces, other characters): imported as is, with a warning —
+/// login never re-validates it, and <see cref="ChangedFieldsUserValidator"/> lets Identity save the account;</item>
+/// <item>an empty email: imported without one (NULL; PostgreSQL's unique index lets NULLs repeat), the profile
+/// shows <c>""</c> as the old service did; an email registration would refuse: kept as is, with a warning; one
+/// longer than the column: dropped, with a warning;</item>
+/// <item>a hash that is not bcrypt (<c>$2a$</c>/<c>$2b$</c>/<c>$2y$</c>, cost 04–31, 53 characters): imported
+/// without a password (NULL), with a warning. Such a hash can never verify here, so keeping it would only
+/// disguise an account nobody can log in to; importing the account keeps its id and reserves its username.</item>
+/// </list>
+/// </summary>
+internal sealed partial class LegacyRowTriage(ILookupNormalizer normalizer, string allowedUserNameCharacters)
+{
+    // The Users.UserName / Email columns: Identity's default of 256 characters.
+    private const int MaxColumnLength = 256;
+
+    public TriagedRow Triage(LegacyRow row)
+    {
+        if (row.Id is < 1 or > int.MaxValue)
+        {
+            return new TriagedRow.Rejected(row, $"id {row.Id} is outside 1..{int.MaxValue}");
+        }
+
+        if (string.IsNullOrWhiteSpace(row.UserName))
+        {
+            return new TriagedRow.Rejected(row, "username is empty");
+        }
+
+        if (row.UserName.Length > MaxColumnLength)
+        {
+            return new TriagedRow.Rejected(row, $"username is longer than {MaxColumnLength} characters");
+        }
+
+        var warnings = new List<string>();
+        if (row.UserName.Any(c => !allowedUserNameCharacters.Contains(c)))
+        {
+            warnings.Add("username has characters registration refuses; imported as is (login accepts it)");
+        }
+
+        var email = row.Email;
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            email = null;
+            warnings.Add("email is empty; imported without an email");
+        }
+        else if (email.Length > MaxColumnLength)
+        {
+            email = null;
+            warnings.Add($"email is longer than {MaxColumnLength} characters; imported without an email");
+        }
+        else if (!AccountFieldsValidator.IsAcceptableEmail(email))
+        {
+            warnings.Add($"email {LegacyImportReport.Show(email)} is not an address registration accepts; imported as is");
+        }
+
+        var hash = row.PasswordHash;
+        if (hash is null || !BcryptHash().IsMatch(hash))
+        {
+            hash = null;
+            warnings.Add("password hash is not bcrypt; imported without a password (the user cannot log in until one is set)");
+        }
+
+        var user = new User
+        {
+            Id = (int)row.Id,
+            UserName = row.UserName,
+            NormalizedUserName = normalizer.NormalizeName(row.UserName),
+            Email = email,
+            NormalizedEmail = email is null ? null : normalizer.NormalizeEmail(email),
+            PasswordHash = hash,
+            LockoutEnabled = true,
+            SecurityStamp = Guid.NewGuid().ToString("N"),
+            ConcurrencyStamp = Guid.NewGuid().ToString(),
+        };
+        return new TriagedRow.ToImport(row, user, warnings);
+    }
+
+    [GeneratedRegex(@"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$")]
+    private static partial Regex BcryptHash();
+}
