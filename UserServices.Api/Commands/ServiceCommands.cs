@@ -1,4 +1,4 @@
-using UserServices.Api.Admin;
+using UserServices.Api.Admin.LegacyImport;
 using UserServices.Api.Database;
 
 namespace UserServices.Api.Commands;
@@ -9,7 +9,7 @@ public static class ServiceCommands
     public static async Task<int> RunCommandAsync(this WebApplication app, string[] args) => args.FirstOrDefault() switch
     {
         "migrate" => await MigrateAsync(app),
-        "import-legacy" => await app.ImportLegacyUsersAsync(args),   // the Python service's users; see README
+        "import-legacy" => await LegacyImportCommand.RunAsync(app.Services, args, Console.Out, Console.Error, CancellationToken.None),
         _ => await ServeAsync(app),
     };
 

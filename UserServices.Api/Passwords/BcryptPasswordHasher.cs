@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -15,17 +16,21 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
     /// <summary>bcrypt reads only this many bytes; longer passwords are refused, never truncated (CVE-2025-22228).</summary>
     public const int MaxPasswordBytes = 72;
 
+    private readonly IBcrypt _bcrypt;
     private readonly int _workFactor;
     private readonly int _priorityBoost;
     private readonly Lazy<string> _dummyHash;
 
-    public BcryptPasswordHasher(IOptions<PasswordHashingOptions> options)
+    public BcryptPasswordHasher(IBcrypt bcrypt, IOptions<PasswordHashingOptions> options)
     {
+        _bcrypt = bcrypt;
         _workFactor = options.Value.WorkFactor;
         _priorityBoost = options.Value.PriorityBoost;
         // Made on first use, not at start: one hash at cost 12 takes a quarter of a second.
-        _dummyHash = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), NewSalt()));
+        _dummyHash = new Lazy<string>(() => _bcrypt.Hash(Guid.NewGuid().ToString(), _workFactor));
     }
+
+    public string Backend => _bcrypt.Name;
 
     public string HashPassword(User user, string password)
     {
@@ -35,7 +40,7 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
         }
 
         using var raised = CpuPriority.Raise(_priorityBoost);
-        return BCrypt.Net.BCrypt.HashPassword(password, NewSalt());
+        return _bcrypt.Hash(password, _workFactor);
     }
 
     public PasswordVerificationResult VerifyHashedPassword(User user, string hashedPassword, string providedPassword)
@@ -58,23 +63,16 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
 
     private bool Verify(string providedPassword, string hashedPassword)
     {
-        // BCrypt.Net 4.x compares only the first 72 bytes; a longer password must never match a shorter one's hash.
+        // bcrypt reads only the first 72 bytes; a longer password must never match a shorter one's hash.
         if (Encoding.UTF8.GetByteCount(providedPassword) > MaxPasswordBytes || !hashedPassword.StartsWith("$2", StringComparison.Ordinal))
         {
             return false;
         }
 
-        try
-        {
-            using var raised = CpuPriority.Raise(_priorityBoost);
-            return BCrypt.Net.BCrypt.Verify(providedPassword, hashedPassword);
-        }
-        catch (Exception e) when (e is BCrypt.Net.SaltParseException or ArgumentException or FormatException or IndexOutOfRangeException)
-        {
-            // A corrupt stored hash is a failed login, not a server error.
-            return false;
-        }
+        using var raised = CpuPriority.Raise(_priorityBoost);
+        // A corrupt stored hash computes to null: a failed login, not a server error.
+        var computed = _bcrypt.Compute(providedPassword, hashedPassword);
+        return computed is not null && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(computed), Encoding.ASCII.GetBytes(hashedPassword));
     }
-
-    private string NewSalt() => BCrypt.Net.BCrypt.GenerateSalt(_workFactor, 'b');
 }

@@ -15,10 +15,16 @@ public static class PasswordHashing
     {
         var services = builder.Services;
         services.AddOptions<PasswordHashingOptions>().BindSettings(PasswordHashingOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => o.Backend != BcryptBackend.Native || BcryptSelection.NativeProblem() is null,
+                "Passwords:Backend is native, but libxcrypt (libcrypt.so.1) is missing or fails its self-test; use auto or managed.")
+            .ValidateOnStart();
         services.AddOptions<PasswordCheckGateOptions>().BindConfiguration(PasswordCheckGateOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddSingleton<IBcrypt>(sp => BcryptSelection.Choose(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PasswordHashingOptions>>().Value.Backend,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BcryptSelection))));
         services.AddSingleton<BcryptPasswordHasher>();
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<User>>(sp => sp.GetRequiredService<BcryptPasswordHasher>()));
         services.AddSingleton<PasswordPolicy>();

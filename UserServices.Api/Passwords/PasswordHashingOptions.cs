@@ -16,4 +16,7 @@ public sealed class PasswordHashingOptions
     /// </summary>
     [Range(0, 19, ErrorMessage = "Passwords:PriorityBoost must be between 0 and 19.")]
     public int PriorityBoost { get; set; } = 3;
+
+    /// <summary><c>auto</c> (native libxcrypt when present and correct, else managed), <c>native</c> or <c>managed</c>.</summary>
+    public BcryptBackend Backend { get; set; } = BcryptBackend.Auto;
 }

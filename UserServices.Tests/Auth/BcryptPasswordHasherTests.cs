@@ -39,7 +39,7 @@ public sealed class BcryptPasswordHasherTests
     private static readonly User AnyUser = new() { Id = 1, UserName = "alice" };
 
     private static BcryptPasswordHasher Hasher(int workFactor) =>
-        new(Options.Create(new PasswordHashingOptions { WorkFactor = workFactor }));
+        new(new ManagedBcrypt(), Options.Create(new PasswordHashingOptions { WorkFactor = workFactor }));
 
     [Fact]
     public void Test_vectors_have_the_lengths_they_claim()

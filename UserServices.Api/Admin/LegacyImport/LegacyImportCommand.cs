@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Database;
 
@@ -43,7 +44,7 @@ public static class LegacyImportCommand
             var summary = await new LegacyImporter(services, output).RunAsync(options, cancellationToken);
             return summary.Complete ? Complete : RowsLeftBehind;
         }
-        catch (DbException e)
+        catch (Exception e) when (e is DbException or DbUpdateException)
         {
             // Batches committed before the error stay; running the command again continues where it stopped.
             error.WriteLine($"{Name}: database error, import stopped: {e.Message}");
