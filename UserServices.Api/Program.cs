@@ -19,7 +19,7 @@ builder.AddTransportSecurity();               // security headers, optional HTTP
 builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations at start
 builder.AddAdminSeeding();                    // the admin account, seeded after every migrate
 builder.AddIdentityStores();                  // Identity over EF Core, user validators, lockout
-builder.AddPasswordHashing();                 // bcrypt for Identity, the password policy, the bcrypt gate
+builder.AddPasswordHashing();                 // bcrypt for Identity on dedicated threads, the password policy
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
 builder.AddAuthRateLimiting();                // per-client and per-username limits

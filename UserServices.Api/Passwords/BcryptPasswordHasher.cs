@@ -18,19 +18,21 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
 
     private readonly IBcrypt _bcrypt;
     private readonly int _workFactor;
-    private readonly int _priorityBoost;
     private readonly Lazy<string> _dummyHash;
 
     public BcryptPasswordHasher(IBcrypt bcrypt, IOptions<PasswordHashingOptions> options)
     {
         _bcrypt = bcrypt;
         _workFactor = options.Value.WorkFactor;
-        _priorityBoost = options.Value.PriorityBoost;
-        // Made on first use, not at start: one hash at cost 12 takes a quarter of a second.
+        // Made on a password thread once the host starts (see PasswordWorkers.StartAsync), not in the constructor:
+        // one hash at cost 12 takes a quarter of a second.
         _dummyHash = new Lazy<string>(() => _bcrypt.Hash(Guid.NewGuid().ToString(), _workFactor));
     }
 
     public string Backend => _bcrypt.Name;
+
+    /// <summary>Makes the dummy hash now, so the first login of an unknown user costs what every later one does.</summary>
+    public bool Warm() => _dummyHash.Value.Length > 0;
 
     public string HashPassword(User user, string password)
     {
@@ -39,8 +41,7 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
             throw new ArgumentException($"Passwords longer than {MaxPasswordBytes} UTF-8 bytes cannot be hashed with bcrypt.", nameof(password));
         }
 
-        using var raised = CpuPriority.Raise(_priorityBoost);
-        return _bcrypt.Hash(password, _workFactor);
+        return PrecomputedPasswordWork.TakeHash(password) ?? _bcrypt.Hash(password, _workFactor);
     }
 
     public PasswordVerificationResult VerifyHashedPassword(User user, string hashedPassword, string providedPassword)
@@ -50,10 +51,13 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
             return PasswordVerificationResult.Failed;
         }
 
-        return BCrypt.Net.BCrypt.PasswordNeedsRehash(hashedPassword, _workFactor)
+        return NeedsRehash(hashedPassword)
             ? PasswordVerificationResult.SuccessRehashNeeded
             : PasswordVerificationResult.Success;
     }
+
+    /// <summary>Whether a hash that verified is cheaper than the configured cost, and so is to be rewritten.</summary>
+    public bool NeedsRehash(string hashedPassword) => BCrypt.Net.BCrypt.PasswordNeedsRehash(hashedPassword, _workFactor);
 
     /// <summary>
     /// Spends what a real verification spends, for logins that have no account to check (unknown user, locked
@@ -61,7 +65,8 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
     /// </summary>
     public void VerifyAgainstDummy(string providedPassword) => Verify(providedPassword, _dummyHash.Value);
 
-    private bool Verify(string providedPassword, string hashedPassword)
+    /// <summary>The bcrypt part of <see cref="VerifyHashedPassword"/> alone, for <see cref="PasswordWork"/> to run ahead.</summary>
+    internal bool Verify(string providedPassword, string hashedPassword)
     {
         // bcrypt reads only the first 72 bytes; a longer password must never match a shorter one's hash.
         if (Encoding.UTF8.GetByteCount(providedPassword) > MaxPasswordBytes || !hashedPassword.StartsWith("$2", StringComparison.Ordinal))
@@ -69,7 +74,11 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
             return false;
         }
 
-        using var raised = CpuPriority.Raise(_priorityBoost);
+        if (PrecomputedPasswordWork.VerificationOf(providedPassword, hashedPassword) is { } precomputed)
+        {
+            return precomputed;
+        }
+
         // A corrupt stored hash computes to null: a failed login, not a server error.
         var computed = _bcrypt.Compute(providedPassword, hashedPassword);
         return computed is not null && CryptographicOperations.FixedTimeEquals(

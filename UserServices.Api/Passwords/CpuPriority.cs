@@ -3,12 +3,12 @@ using System.Runtime.InteropServices;
 namespace UserServices.Api.Passwords;
 
 /// <summary>
-/// Raises the calling thread's CPU scheduling priority while it computes a bcrypt hash (Linux: a lower nice value
-/// for that one thread). Under a load that keeps every core busy, the fair scheduler otherwise splits the CPU by
-/// thread count, and the two or so bcrypt threads the gate admits lose to dozens of request threads and database
-/// processes: logins crawl although each costs a fixed amount. The gate already caps how many threads can be
-/// raised, so token checks keep their share. Without the privilege to raise priority (CAP_SYS_NICE) — or on
-/// another OS — this does nothing.
+/// Raises a thread's CPU scheduling priority (Linux: a lower nice value for that one thread); the password threads
+/// raise themselves for life. Under a load that keeps every core busy, the fair scheduler otherwise splits the CPU
+/// by thread count, and the two or so bcrypt threads lose to dozens of request threads and database processes:
+/// logins crawl although each costs a fixed amount. There are only as many password threads as cores, so token
+/// checks keep their share. Without the privilege to raise priority (CAP_SYS_NICE) — or on another OS — this does
+/// nothing.
 /// </summary>
 internal static partial class CpuPriority
 {

@@ -9,7 +9,7 @@ public static class PasswordHashing
 {
     /// <summary>
     /// bcrypt in place of Identity's PBKDF2 hasher, the password policy in place of its composition rules, and the
-    /// gate that bounds how many bcrypt computations run at once. Call after Identity is added: it replaces Identity's own.
+    /// dedicated threads that run every request's bcrypt. Call after Identity is added: it replaces Identity's own.
     /// </summary>
     public static WebApplicationBuilder AddPasswordHashing(this WebApplicationBuilder builder)
     {
@@ -19,7 +19,7 @@ public static class PasswordHashing
             .Validate(o => o.Backend != BcryptBackend.Native || BcryptSelection.NativeProblem() is null,
                 "Passwords:Backend is native, but libxcrypt (libcrypt.so.1) is missing or fails its self-test; use auto or managed.")
             .ValidateOnStart();
-        services.AddOptions<PasswordCheckGateOptions>().BindConfiguration(PasswordCheckGateOptions.Section)
+        services.AddOptions<PasswordWorkerOptions>().BindConfiguration(PasswordWorkerOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<IBcrypt>(sp => BcryptSelection.Choose(
@@ -30,7 +30,9 @@ public static class PasswordHashing
         services.AddSingleton<PasswordPolicy>();
         services.RemoveAll<IPasswordValidator<User>>();
         services.AddScoped<IPasswordValidator<User>, PasswordPolicyValidator>();
-        services.AddSingleton<PasswordCheckGate>();
+        services.AddSingleton<PasswordWorkers>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordWorkers>());
+        services.AddScoped<PasswordWork>();
         return builder;
     }
 }

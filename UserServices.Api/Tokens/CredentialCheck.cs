@@ -7,15 +7,19 @@ namespace UserServices.Api.Tokens;
 
 /// <summary>
 /// Username and password to an account, or nothing. Every failure — unknown user, wrong password, locked
-/// account, corrupt or missing hash — looks and costs the same from outside: one bcrypt verification and a null.
+/// account, corrupt or missing hash — looks and costs the same from outside: one bcrypt verification (on the
+/// password threads) and a refusal.
 /// </summary>
-public sealed class CredentialCheck(UserManager<User> users, UserServicesDbContext db, BcryptPasswordHasher hasher, ILogger<CredentialCheck> logger)
+public sealed class CredentialCheck(UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, ILogger<CredentialCheck> logger)
 {
-    public async Task<User?> FindAccountAsync(string userName, string password)
+    private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
+    private static readonly CredentialOutcome Busy = new CredentialOutcome.Busy();
+
+    public async Task<CredentialOutcome> CheckAsync(string userName, string password)
     {
         try
         {
-            return await CheckAsync(userName, password);
+            return await CheckOnceAsync(userName, password);
         }
         finally
         {
@@ -26,24 +30,32 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
         }
     }
 
-    private async Task<User?> CheckAsync(string userName, string password)
+    private async Task<CredentialOutcome> CheckOnceAsync(string userName, string password)
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))
         {
             // No account, or one without a password (an imported row whose hash was not bcrypt): same cost as a real check.
-            hasher.VerifyAgainstDummy(password);
-            return null;
+            return await passwords.TrySpendAsDummyAsync(password) ? Refused : Busy;
         }
 
         if (await users.IsLockedOutAsync(user))
         {
-            hasher.VerifyAgainstDummy(password);
+            if (!await passwords.TrySpendAsDummyAsync(password))
+            {
+                return Busy;
+            }
+
             logger.LogWarning("Login refused: account {UserId} is locked out until {LockoutEnd:O}.", user.Id, user.LockoutEnd);
-            return null;
+            return Refused;
         }
 
-        // Also rewrites the hash when the stored cost is below the configured work factor (SuccessRehashNeeded).
+        if (await passwords.VerifyAsync(user, password) == PasswordVerdict.Busy)
+        {
+            return Busy;
+        }
+
+        // Uses the verification just made (and the upgraded hash, when the stored cost is below the work factor).
         if (await users.CheckPasswordAsync(user, password))
         {
             if (user.AccessFailedCount > 0)
@@ -51,7 +63,7 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
                 await users.ResetAccessFailedCountAsync(user);
             }
 
-            return user;
+            return new CredentialOutcome.Verified(user);
         }
 
         await users.AccessFailedAsync(user);
@@ -60,6 +72,6 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
             logger.LogWarning("Account {UserId} locked out until {LockoutEnd:O} after repeated failed logins.", user.Id, user.LockoutEnd);
         }
 
-        return null;
+        return Refused;
     }
 }

@@ -19,8 +19,7 @@ public sealed class TokenController(
     UserManager<User> users,
     TokenIssuer issuer,
     RefreshTokenStore refreshTokens,
-    UserNameThrottle throttle,
-    PasswordCheckGate gate) : ControllerBase
+    UserNameThrottle throttle) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
 
@@ -65,24 +64,16 @@ public sealed class TokenController(
             return AuthRateLimiting.TooManyRequests(perUser);
         }
 
-        User? user;
-        using (var slot = await gate.EnterAsync(cancellationToken))
+        switch (await credentials.CheckAsync(request.Username!, request.Password!))
         {
-            if (!slot.IsAcquired)
-            {
+            case CredentialOutcome.Verified(var user):
+                return await TokensAsync(user, await refreshTokens.IssueAsync(user, cancellationToken));
+            case CredentialOutcome.Busy:
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
-            }
-
-            user = await credentials.FindAccountAsync(request.Username!, request.Password!);
+            default:
+                Response.Headers.WWWAuthenticate = "Bearer";
+                return OAuthError(StatusCodes.Status401Unauthorized, "invalid_grant", IncorrectCredentials);
         }
-
-        if (user is null)
-        {
-            Response.Headers.WWWAuthenticate = "Bearer";
-            return OAuthError(StatusCodes.Status401Unauthorized, "invalid_grant", IncorrectCredentials);
-        }
-
-        return await TokensAsync(user, await refreshTokens.IssueAsync(user, cancellationToken));
     }
 
     private async Task<IActionResult> RefreshGrantAsync(TokenRequest request, CancellationToken cancellationToken)

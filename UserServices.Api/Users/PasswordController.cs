@@ -13,7 +13,7 @@ namespace UserServices.Api.Users;
 [Route("user")]
 [Tags("User")]
 public sealed class PasswordController(
-    UserManager<User> users, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordCheckGate gate) : ControllerBase
+    UserManager<User> users, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordWork passwords) : ControllerBase
 {
     public const string InvalidDetail = "The password change has invalid fields; see 'errors'.";
 
@@ -54,17 +54,22 @@ public sealed class PasswordController(
         }
 
         IdentityResult result;
-        using (var slot = await gate.EnterAsync(cancellationToken))
+        if (request.CurrentPassword.Length > PasswordLimits.MaxFieldLength)
         {
-            if (!slot.IsAcquired)
+            result = IdentityResult.Failed(new IdentityErrorDescriber().PasswordMismatch());
+        }
+        else
+        {
+            // The bcrypt of both passwords on the password threads; the new hash only once the current one is right.
+            var verdict = await passwords.VerifyAsync(user, request.CurrentPassword);
+            if (verdict == PasswordVerdict.Busy
+                || (verdict == PasswordVerdict.Matches && !await passwords.TryHashAsync(user, request.NewPassword)))
             {
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
             }
 
             // Verifies the current password, validates the new one, re-hashes and rotates the security stamp in one save.
-            result = request.CurrentPassword.Length > PasswordLimits.MaxFieldLength
-                ? IdentityResult.Failed(new IdentityErrorDescriber().PasswordMismatch())
-                : await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
+            result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
         }
 
         if (!result.Succeeded)

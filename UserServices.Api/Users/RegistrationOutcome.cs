@@ -2,7 +2,7 @@ using UserServices.Data.Users;
 
 namespace UserServices.Api.Users;
 
-/// <summary>How a registration ended: created, refused field by field, or a username or email already taken.</summary>
+/// <summary>How a registration ended: created, refused field by field, a username or email already taken, or busy.</summary>
 public abstract record RegistrationOutcome
 {
     public sealed record Created(User User) : RegistrationOutcome;
@@ -11,4 +11,7 @@ public abstract record RegistrationOutcome
     public sealed record Invalid(IDictionary<string, string[]> Errors) : RegistrationOutcome;
 
     public sealed record Taken(string Detail) : RegistrationOutcome;
+
+    /// <summary>The password threads are saturated; nothing was written.</summary>
+    public sealed record Busy : RegistrationOutcome;
 }

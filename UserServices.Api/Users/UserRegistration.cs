@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using UserServices.Api.Passwords;
 using UserServices.Data;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Users;
 
 /// <summary>Creates an account with the <c>user</c> role, all or nothing.</summary>
-public sealed class UserRegistration(UserManager<User> users, UserServicesDbContext db)
+public sealed class UserRegistration(UserManager<User> users, UserServicesDbContext db, PasswordWork passwords)
 {
     public const string TakenDetail = "That username or email is already registered.";
 
@@ -22,6 +23,12 @@ public sealed class UserRegistration(UserManager<User> users, UserServicesDbCont
         if (errors.Duplicate)
         {
             return new RegistrationOutcome.Taken(TakenDetail);
+        }
+
+        // Hashing the new password is a bcrypt like a login's, on the same password threads.
+        if (!await passwords.TryHashAsync(user, request.Password!))
+        {
+            return new RegistrationOutcome.Busy();
         }
 
         // One transaction for the account and its role: a failure leaves no half-made user behind.

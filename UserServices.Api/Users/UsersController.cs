@@ -10,7 +10,7 @@ namespace UserServices.Api.Users;
 [ApiController]
 [Route("user")]
 [Tags("User")]
-public sealed class UsersController(UserRegistration registration, CurrentAccount current, PasswordCheckGate gate) : ControllerBase
+public sealed class UsersController(UserRegistration registration, CurrentAccount current) : ControllerBase
 {
     public const string InvalidDetail = "The registration has invalid fields; see 'errors'.";
 
@@ -28,13 +28,6 @@ public sealed class UsersController(UserRegistration registration, CurrentAccoun
         ExampleDetail = UserRegistration.TakenDetail)]
     public async Task<IActionResult> Register(RegisterRequest request, CancellationToken cancellationToken)
     {
-        // Hashing the new password is a bcrypt like a login's, and shares the logins' gate.
-        using var slot = await gate.EnterAsync(cancellationToken);
-        if (!slot.IsAcquired)
-        {
-            return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
-        }
-
         var outcome = await registration.RegisterAsync(request, cancellationToken);
         return outcome switch
         {
@@ -42,6 +35,7 @@ public sealed class UsersController(UserRegistration registration, CurrentAccoun
                 Created("/user/user", new UserProfile(user.UserName!, user.Email!, user.Id)),
             RegistrationOutcome.Invalid(var errors) => ProblemResponses.InvalidFields(errors, InvalidDetail).ToResult(),
             RegistrationOutcome.Taken(var detail) => ProblemResponses.Conflict(detail).ToResult(),
+            RegistrationOutcome.Busy => ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter),
             _ => throw new InvalidOperationException($"Unhandled registration outcome {outcome}."),
         };
     }

@@ -22,7 +22,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     public sealed class Fixture(PostgresServer server) : InstrumentedPostgresApp(server)
     {
         // Low enough to reach in a few requests; each case comes from its own simulated client address, so only
-        // the 429 cases ever meet them. One bcrypt at a time and no queue, so holding the gate provokes the 503.
+        // the 429 cases ever meet them. One password thread and no queue, so keeping it busy provokes the 503.
         protected override void Configure(Dictionary<string, string?> settings)
         {
             settings["RateLimits:TokenPerClientPerMinute"] = "3";
@@ -178,9 +178,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
 
     private async Task<HttpResponseMessage> WhileTheGateIsFull(Func<Task<HttpResponseMessage>> send)
     {
-        using var held = await App.Services.GetRequiredService<PasswordCheckGate>().EnterAsync(CancellationToken.None);
-        held.IsAcquired.ShouldBeTrue();
-        return await send();
+        using var release = new ManualResetEventSlim();
+        var holding = App.Services.GetRequiredService<PasswordWorkers>().TryRun(() => release.Wait(TimeSpan.FromSeconds(30)));
+        (holding is not null).ShouldBeTrue("the only password thread must take the holding work");
+        try
+        {
+            return await send();
+        }
+        finally
+        {
+            release.Set();
+            await holding!;
+        }
     }
 
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>

@@ -2,15 +2,15 @@ using System.ComponentModel.DataAnnotations;
 
 namespace UserServices.Api.Passwords;
 
-public sealed class PasswordCheckGateOptions
+public sealed class PasswordWorkerOptions
 {
     public const string Section = "PasswordChecks";
 
-    /// <summary>bcrypt runs at once; 0 means one per core.</summary>
+    /// <summary>Threads that run bcrypt, so at most this many at once; 0 means one per core.</summary>
     [Range(0, 1024, ErrorMessage = "PasswordChecks:Concurrency must be between 0 (one per core) and 1024.")]
     public int Concurrency { get; set; }
 
-    /// <summary>Logins waiting for a slot; beyond this they are answered 503 with Retry-After.</summary>
+    /// <summary>Password checks waiting for a thread; beyond this they are answered 503 with Retry-After.</summary>
     [Range(0, 100_000, ErrorMessage = "PasswordChecks:QueueLength must be between 0 and 100000.")]
     public int QueueLength { get; set; } = 64;
 }

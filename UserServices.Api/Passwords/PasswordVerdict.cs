@@ -1,0 +1,10 @@
+namespace UserServices.Api.Passwords;
+
+/// <summary>The outcome of verifying a password ahead of Identity (see <see cref="PasswordWork"/>).</summary>
+public enum PasswordVerdict
+{
+    /// <summary>The password threads are saturated; nothing was verified.</summary>
+    Busy,
+    Matches,
+    DoesNotMatch,
+}

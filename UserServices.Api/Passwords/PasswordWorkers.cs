@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace UserServices.Api.Passwords;
+
+/// <summary>
+/// A few dedicated threads, one per core by default, that do all of the service's bcrypt work, fed by a bounded
+/// queue. bcrypt is CPU-bound and synchronous by design; run on the thread pool, a burst of logins takes every
+/// pool thread, and every other request (profile calls, health probes) waits until the pool grows — a stall of
+/// a second or more at the onset of a flood. Here the pool only awaits. Past the queue, work is refused at once and
+/// the caller answers 503 with Retry-After instead of piling up.
+/// </summary>
+public sealed class PasswordWorkers : IHostedService, IDisposable
+{
+    private readonly BlockingCollection<Action> _queue = [];
+    private readonly int _capacity;
+    private int _admitted;
+
+    private readonly BcryptPasswordHasher _hasher;
+
+    public PasswordWorkers(IOptions<PasswordWorkerOptions> options, IOptions<PasswordHashingOptions> hashing, BcryptPasswordHasher hasher)
+    {
+        _hasher = hasher;
+        Threads = options.Value.Concurrency > 0 ? options.Value.Concurrency : Environment.ProcessorCount;
+        _capacity = Threads + options.Value.QueueLength;
+        var boost = hashing.Value.PriorityBoost;
+        for (var i = 0; i < Threads; i++)
+        {
+            // UnsafeStart: the thread must not inherit the async-local state of whichever request happened to create it.
+            new Thread(() => Work(boost)) { IsBackground = true, Name = $"bcrypt-{i + 1}" }.UnsafeStart();
+        }
+    }
+
+    public int Threads { get; }
+
+    /// <summary>Password work running or waiting now.</summary>
+    public int InFlight => Volatile.Read(ref _admitted);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a password thread; null when the threads are busy and the queue is full.
+    /// The continuation resumes on the thread pool, never on a password thread.
+    /// </summary>
+    public Task<T>? TryRun<T>(Func<T> work)
+    {
+        if (Interlocked.Increment(ref _admitted) > _capacity)
+        {
+            Interlocked.Decrement(ref _admitted);
+            return null;
+        }
+
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _admitted);
+            }
+        });
+        return done.Task;
+    }
+
+    /// <summary>
+    /// Makes the hash that logins without an account are checked against before the first request rather than
+    /// inside it. (Resolving this service at start also made the hasher, which chose and logged the implementation.)
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = TryRun(_hasher.Warm);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The threads finish what is queued and end; the collection itself is left to the finalizer, so that no thread
+    // can meet it disposed.
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void Work(int priorityBoost)
+    {
+        // For the thread's whole life: these threads do nothing but bcrypt (see CpuPriority for why).
+        _ = CpuPriority.Raise(priorityBoost);
+        foreach (var item in _queue.GetConsumingEnumerable())
+        {
+            item();
+        }
+    }
+}
