@@ -2,8 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Passwords;
-using UserServices.Api.Sessions;
-using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 
 namespace UserServices.Tests.Auth;

@@ -1,7 +1,5 @@
 using System.Text;
 using UserServices.Api.Passwords;
-using UserServices.Api.Sessions;
-using UserServices.Api.Tokens;
 
 namespace UserServices.Tests.Auth;
 

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using UserServices.Api.Passwords;
 using UserServices.Api.Sessions;
 using UserServices.Api.Tokens;
 using UserServices.Data.Users;

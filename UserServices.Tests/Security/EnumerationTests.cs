@@ -9,7 +9,7 @@ namespace UserServices.Tests.Security;
 [Collection(nameof(TimingSensitive))]
 public sealed class EnumerationTests(EnumerationTests.Fixture fixture) : IClassFixture<EnumerationTests.Fixture>
 {
-    public sealed class Fixture(PostgresServer server) : PostgresApp(server)
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<EnumerationTests>(server)
     {
         // Cost 10 (~60 ms a hash) makes bcrypt dominate each request, as it does at the production cost of 12
         // (a failed login's extra UPDATE is ~1 ms), while 32 logins stay quick. Lockout off for this account: 30 wrong passwords would lock it otherwise.
