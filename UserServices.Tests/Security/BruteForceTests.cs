@@ -132,18 +132,3 @@ public sealed class BruteForceTests(BruteForceTests.Fixture fixture) : IClassFix
         statuses[12].ShouldBe(HttpStatusCode.TooManyRequests);
     }
 }
-
-public sealed class ClientKeyTests
-{
-    [Theory]
-    [InlineData("203.0.113.7", "203.0.113.7")]
-    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
-    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
-    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
-    public void Clients_are_keyed_by_ipv4_address_or_ipv6_slash_64(string address, string key) =>
-        UserServices.Api.RateLimits.AuthRateLimiting.ClientKey(System.Net.IPAddress.Parse(address)).ShouldBe(key);
-
-    [Fact]
-    public void Unknown_address_shares_one_key() =>
-        UserServices.Api.RateLimits.AuthRateLimiting.ClientKey(null).ShouldBe("unknown");
-}

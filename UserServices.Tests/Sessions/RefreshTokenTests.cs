@@ -10,7 +10,7 @@ using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Sessions;
 
-/// <summary>Refresh tokens: rotation, reuse detection, races, expiry, revocation, logout and password change.</summary>
+/// <summary>Refresh tokens: rotation, reuse detection, races, expiry, revocation, logout and cleanup.</summary>
 public sealed class RefreshTokenTests(ServiceFixture<RefreshTokenTests> fixture) : IClassFixture<ServiceFixture<RefreshTokenTests>>
 {
     private const string Password = "correct horse battery";
@@ -139,44 +139,6 @@ public sealed class RefreshTokenTests(ServiceFixture<RefreshTokenTests> fixture)
         await ShouldBeInvalidGrantAsync(await App.RefreshAsync(phone.RefreshToken));
         (await App.RefreshAsync(laptop.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await App.CreateClient().PostAsync("/user/logout", null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-    }
-
-    [Fact]
-    public async Task Password_change_ends_every_access_and_refresh_token()
-    {
-        var phone = await App.RegisterAndSignInAsync("mover", Password);
-        var laptop = await App.SignInAsync("mover", Password);
-
-        var change = await App.BearerClient(phone.AccessToken).PutAsJsonAsync("/user/password",
-            new { current_password = Password, new_password = "a brand new passphrase" });
-
-        change.StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        (await App.BearerClient(phone.AccessToken).GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await App.BearerClient(laptop.AccessToken).GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        await ShouldBeInvalidGrantAsync(await App.RefreshAsync(phone.RefreshToken));
-        await ShouldBeInvalidGrantAsync(await App.RefreshAsync(laptop.RefreshToken));
-        (await App.PostTokenAsync(("username", "mover"), ("password", Password))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await App.PostTokenAsync(("username", "mover"), ("password", "a brand new passphrase"))).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    [Fact]
-    public async Task Password_change_needs_the_current_password_and_a_policy_compliant_new_one()
-    {
-        var tokens = await App.RegisterAndSignInAsync("careful", Password);
-        var client = App.BearerClient(tokens.AccessToken);
-        var hashBefore = await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "careful").Select(u => u.PasswordHash).SingleAsync());
-
-        var wrongCurrent = await client.PutAsJsonAsync("/user/password", new { current_password = "not it at all", new_password = "a brand new passphrase" });
-        wrongCurrent.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await wrongCurrent.ReadJsonAsync()).GetProperty("errors").TryGetProperty("current_password", out _).ShouldBeTrue();
-
-        var weak = await client.PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "password1" });
-        weak.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await weak.ReadJsonAsync()).GetProperty("errors").TryGetProperty("new_password", out _).ShouldBeTrue();
-
-        (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "careful").Select(u => u.PasswordHash).SingleAsync())).ShouldBe(hashBefore);
-        (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await App.RefreshAsync(tokens.RefreshToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using UserServices.Api.Passwords;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Passwords;
 
 public sealed class PasswordPolicyTests
 {

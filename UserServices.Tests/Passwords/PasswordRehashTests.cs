@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Passwords;
 
 /// <summary>Hashes the Python service left behind, at a lower cost or corrupt, meeting the running service.</summary>
 public sealed class PasswordRehashTests(PasswordRehashTests.Fixture fixture) : IClassFixture<PasswordRehashTests.Fixture>

@@ -12,7 +12,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Sessions;
+namespace UserServices.Tests.Tokens;
 
 /// <summary>Asymmetric signing, published keys and discovery, checked by a real second service.</summary>
 public sealed class SigningKeyTests(ServiceFixture<SigningKeyTests> fixture) : IClassFixture<ServiceFixture<SigningKeyTests>>, IAsyncDisposable

@@ -7,7 +7,7 @@ using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Tokens;
 
 public sealed class TokenIssuerTests
 {

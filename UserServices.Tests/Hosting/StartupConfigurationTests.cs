@@ -1,7 +1,7 @@
 using System.Net;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Configuration;
+namespace UserServices.Tests.Hosting;
 
 /// <summary>
 /// Invalid settings stop the service at start with one line per problem naming the setting. The service checks

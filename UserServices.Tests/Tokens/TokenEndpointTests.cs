@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Tokens;
 
 public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : IClassFixture<TokenEndpointTests.Fixture>
 {

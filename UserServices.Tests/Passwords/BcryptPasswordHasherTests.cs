@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using UserServices.Api.Passwords;
 using UserServices.Data.Users;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Passwords;
 
 /// <summary>
 /// The hasher against hashes made by other bcrypt implementations, so "verifies what the Python service wrote" is

@@ -1,7 +1,7 @@
 using System.Net;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Security;
+namespace UserServices.Tests.Hosting;
 
 public sealed class HeadersTests(HeadersTests.Fixture fixture) : IClassFixture<HeadersTests.Fixture>
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Security;
+namespace UserServices.Tests.Passwords;
 
 /// <summary>Past the bcrypt gate and its queue, logins are shed with 503 + Retry-After instead of piling up.</summary>
 public sealed class PasswordCheckGateTests(PasswordCheckGateTests.Fixture fixture) : IClassFixture<PasswordCheckGateTests.Fixture>
