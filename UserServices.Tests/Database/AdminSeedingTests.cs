@@ -20,7 +20,7 @@ public sealed class AdminSeedingTests(PostgresServer server)
     [Fact]
     public async Task Admin_is_created_at_start_with_the_admin_role_and_its_token_says_so()
     {
-        await using var app = new UserServicesApp(AdminSettings(await server.CreateDatabaseAsync("seedadmin"), AdminPassword));
+        await using var app = UserServicesApp.Start(AdminSettings(await server.CreateDatabaseAsync("seedadmin"), AdminPassword));
 
         var roles = await app.WithDbAsync(db =>
             (from u in db.Users
@@ -42,12 +42,12 @@ public sealed class AdminSeedingTests(PostgresServer server)
     public async Task Restart_with_another_ADMIN_PASSWORD_never_overwrites_the_admins_password()
     {
         var databaseUrl = await server.CreateDatabaseAsync("seedtwice");
-        await using (var first = new UserServicesApp(AdminSettings(databaseUrl, AdminPassword)))
+        await using (var first = UserServicesApp.Start(AdminSettings(databaseUrl, AdminPassword)))
         {
             await first.TokenAsync("admin", AdminPassword);
         }
 
-        await using var second = new UserServicesApp(AdminSettings(databaseUrl, "a different admin passphrase"));
+        await using var second = UserServicesApp.Start(AdminSettings(databaseUrl, "a different admin passphrase"));
 
         await second.TokenAsync("admin", AdminPassword);
         (await second.PostTokenAsync(("username", "admin"), ("password", "a different admin passphrase"))).StatusCode
@@ -58,7 +58,7 @@ public sealed class AdminSeedingTests(PostgresServer server)
     [Fact]
     public async Task No_admin_settings_means_no_admin()
     {
-        await using var app = new UserServicesApp(UserServicesApp.Defaults(await server.CreateDatabaseAsync("seednone")));
+        await using var app = UserServicesApp.Start(UserServicesApp.Defaults(await server.CreateDatabaseAsync("seednone")));
 
         (await app.WithDbAsync(db => db.Users.CountAsync())).ShouldBe(0);
     }
@@ -70,9 +70,8 @@ public sealed class AdminSeedingTests(PostgresServer server)
     public async Task ADMIN_PASSWORD_that_breaks_the_policy_stops_the_start_naming_it(string password, string reason)
     {
         var databaseUrl = await server.CreateDatabaseAsync("seedweak");
-        await using var app = new UserServicesApp(AdminSettings(databaseUrl, password));
 
-        var error = Should.Throw<InvalidOperationException>(() => app.Server);
+        var error = Should.Throw<InvalidOperationException>(() => UserServicesApp.Start(AdminSettings(databaseUrl, password)));
 
         error.Message.ShouldStartWith("ADMIN_PASSWORD is refused by the password policy:");
         error.Message.ShouldContain(reason);
@@ -88,9 +87,8 @@ public sealed class AdminSeedingTests(PostgresServer server)
     {
         var settings = AdminSettings(await server.CreateDatabaseAsync("seedpartial"), AdminPassword);
         settings.Remove("ADMIN_EMAIL");
-        await using var app = new UserServicesApp(settings);
 
-        var error = Should.Throw<InvalidOperationException>(() => app.Server);
+        var error = Should.Throw<InvalidOperationException>(() => UserServicesApp.Start(settings));
 
         error.Message.ShouldContain("ADMIN_EMAIL");
     }

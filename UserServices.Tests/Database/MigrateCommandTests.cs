@@ -52,7 +52,7 @@ public sealed class MigrateCommandTests(PostgresServer server)
         // The migrated database serves the admin without migrating again.
         var settings = UserServicesApp.Defaults(databaseUrl);
         settings["Database:MigrateOnStartup"] = "false";
-        await using var app = new UserServicesApp(settings);
+        await using var app = UserServicesApp.Start(settings);
         var token = await app.TokenAsync("admin", AdminPassword);
         JwtParts.Payload(token).GetProperty("role").EnumerateArray().Select(r => r.GetString()).ShouldBe(["admin"]);
     }

@@ -18,13 +18,12 @@ public sealed class SqliteTests(PostgresServer server) : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _app = new UserServicesApp(new Dictionary<string, string?>
+        _app = UserServicesApp.Start(new Dictionary<string, string?>
         {
             ["SECRET_KEY"] = UserServicesApp.SecretKey,
             ["BCRYPT_WORK_FACTOR"] = "4",
             ["Database:SqlitePath"] = DatabasePath,
         });
-        _ = _app.Server;
         return ValueTask.CompletedTask;
     }
 
@@ -84,7 +83,7 @@ public sealed class SqliteTests(PostgresServer server) : IAsyncLifetime
     {
         // The profile query is compiled once per EF model; a query compiled for one provider's model used to be
         // reused for the other's and answer 500.
-        await using var postgres = new UserServicesApp(UserServicesApp.Defaults(await server.CreateDatabaseAsync("mixedhosts")));
+        await using var postgres = UserServicesApp.Start(UserServicesApp.Defaults(await server.CreateDatabaseAsync("mixedhosts")));
         var sqliteClient = await App.SignedInClientAsync("mixsqlite");
         var postgresClient = await postgres.SignedInClientAsync("mixpostgres");
 

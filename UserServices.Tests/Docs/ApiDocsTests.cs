@@ -4,7 +4,7 @@ using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Docs;
 
-public sealed class ApiDocsTests(PostgresApp fixture) : IClassFixture<PostgresApp>
+public sealed class ApiDocsTests(ServiceFixture<ApiDocsTests> fixture) : IClassFixture<ServiceFixture<ApiDocsTests>>
 {
     private async Task<JsonElement> OpenApiAsync()
     {

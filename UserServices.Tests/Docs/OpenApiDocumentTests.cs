@@ -5,7 +5,7 @@ using UserServices.Tests.Infrastructure;
 namespace UserServices.Tests.Docs;
 
 /// <summary>What the /docs page is built from: the OpenAPI document, and the page's own configuration.</summary>
-public sealed class OpenApiDocumentTests(PostgresApp fixture) : IClassFixture<PostgresApp>
+public sealed class OpenApiDocumentTests(ServiceFixture<OpenApiDocumentTests> fixture) : IClassFixture<ServiceFixture<OpenApiDocumentTests>>
 {
     private UserServicesApp App => fixture.App;
 

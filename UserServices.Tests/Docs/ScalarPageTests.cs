@@ -11,9 +11,15 @@ namespace UserServices.Tests.Docs;
 /// signs in through the OAuth2 password flow and calls the profile endpoint with the token it got.
 /// Locators are roles and visible names only (see shared/notes/scalar-openapi.md for how they were found).
 /// </summary>
-public sealed partial class ScalarPageTests(KestrelApp service, Chromium chromium)
-    : IClassFixture<KestrelApp>, IClassFixture<Chromium>, IAsyncLifetime
+public sealed partial class ScalarPageTests(ScalarPageTests.Fixture service, Chromium chromium)
+    : IClassFixture<ScalarPageTests.Fixture>, IClassFixture<Chromium>, IAsyncLifetime
 {
+    /// <summary>On real Kestrel: the browser cannot reach the in-memory server.</summary>
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<ScalarPageTests>(server)
+    {
+        protected override UserServicesApp Start(IReadOnlyDictionary<string, string?> settings) => UserServicesApp.Start(settings, onKestrel: true);
+    }
+
     private const string Password = "correct horse battery";
 
     // A deadline for every wait; the whole flow takes a few seconds.
@@ -121,7 +127,7 @@ public sealed partial class ScalarPageTests(KestrelApp service, Chromium chromiu
     /// <summary>Opens /docs and waits until the page is built from the OpenAPI document; returns its auth panel.</summary>
     private async Task<ILocator> OpenDocsAsync()
     {
-        await _page.GotoAsync(new Uri(service.BaseAddress, "/docs").ToString());
+        await _page.GotoAsync(new Uri(service.App.BaseAddress, "/docs").ToString());
         var auth = _page.GetByRole(AriaRole.Group, new() { Name = "Authentication" });
         await auth.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).WaitForAsync();
         return auth;
@@ -141,7 +147,7 @@ public sealed partial class ScalarPageTests(KestrelApp service, Chromium chromiu
     private void AssertEveryRequestStayedOnTheService()
     {
         _requests.ShouldNotBeEmpty();
-        _requests.Where(url => new Uri(url) is not { Scheme: "http", Host: "127.0.0.1" } uri || uri.Port != service.BaseAddress.Port)
+        _requests.Where(url => new Uri(url) is not { Scheme: "http", Host: "127.0.0.1" } uri || uri.Port != service.App.BaseAddress.Port)
             .ShouldBeEmpty("every request the page makes goes to the service on 127.0.0.1");
     }
 

@@ -3,7 +3,7 @@ using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Health;
 
-public sealed class HealthEndpointTests(PostgresApp fixture) : IClassFixture<PostgresApp>
+public sealed class HealthEndpointTests(ServiceFixture<HealthEndpointTests> fixture) : IClassFixture<ServiceFixture<HealthEndpointTests>>
 {
     [Theory]
     [InlineData("/health/live")]

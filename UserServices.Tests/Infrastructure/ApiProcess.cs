@@ -2,11 +2,6 @@ using System.Diagnostics;
 
 namespace UserServices.Tests.Infrastructure;
 
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
-}
-
 /// <summary>
 /// The built service run as an operator runs it (<c>dotnet UserServices.Api.dll [command]</c>), as a child process
 /// with only the settings given here, in an empty working directory (no <c>.env</c>, no stray SQLite file).

@@ -8,7 +8,7 @@ namespace UserServices.Tests.Security;
 /// <summary>Bad input gets a clear 4xx ProblemDetails and changes nothing; failures never leak details.</summary>
 public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInputTests.Fixture>
 {
-    public sealed class Fixture(PostgresServer server) : InstrumentedPostgresApp(server)
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<BadInputTests>(server)
     {
         public override async ValueTask InitializeAsync()
         {
@@ -18,18 +18,9 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
     }
 
     private const string Password = "correct horse battery";
-    private InstrumentedApp App => fixture.Instrumented;
+    private UserServicesApp App => fixture.App;
 
     private Task<int> UserCountAsync() => App.WithDbAsync(db => Task.FromResult(db.Users.Count()));
-
-    private static async Task ShouldBeProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        response.StatusCode.ShouldBe(status);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var body = await response.ReadJsonAsync();
-        body.GetProperty("status").GetInt32().ShouldBe((int)status);
-        body.TryGetProperty("traceId", out _).ShouldBeTrue();
-    }
 
     [Fact]
     public async Task Oversized_token_body_is_413()
@@ -37,7 +28,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
         var body = "username=existing&password=" + new string('x', 17 * 1024);
         var response = await App.CreateClient().PostAsync("/user/token", new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
@@ -47,7 +38,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
         var response = await App.CreateClient().PostAsJsonAsync("/user/register",
             new { username = "bigbody", email = "bigbody@example.com", password = Password, padding = new string('x', 17 * 1024) });
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         (await UserCountAsync()).ShouldBe(before);
     }
 
@@ -58,8 +49,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
     {
         var response = await App.PostTokenAsync(("username", new string('u', usernameLength)), ("password", new string('p', passwordLength)));
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
-        (await response.ReadJsonAsync()).Str("error").ShouldBe("invalid_request");
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "invalid_request");
     }
 
     [Theory]
@@ -72,8 +62,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
         var before = await UserCountAsync();
         var response = await App.RegisterAsync(username, "ctl@example.com", Password);
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
-        (await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("username", out _).ShouldBeTrue();
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("username", out _).ShouldBeTrue();
         (await UserCountAsync()).ShouldBe(before);
     }
 
@@ -82,8 +71,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
     {
         var response = await App.RegisterAsync(new string('a', 257), "long@example.com", Password);
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
-        (await response.ReadJsonAsync()).GetProperty("errors").GetProperty("username")[0].GetString()!.ShouldContain("256");
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("username")[0].GetString()!.ShouldContain("256");
     }
 
     [Fact]
@@ -92,7 +80,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
         var response = await App.CreateClient().PostAsync("/user/register",
             new FormUrlEncodedContent([KeyValuePair.Create("username", "formy"), KeyValuePair.Create("password", Password)]));
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
     [Fact]
@@ -100,7 +88,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
     {
         var response = await App.CreateClient().PostAsync("/user/register", new StringContent("{\"username\": \"x\", ", Encoding.UTF8, "application/json"));
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("errors");
     }
 
@@ -124,7 +112,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
     {
         var response = await App.CreateClient().GetAsync("/test/throw");
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.InternalServerError);
+        await response.ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
         var text = await response.Content.ReadAsStringAsync();
         text.ShouldNotContain("secret internal detail");
         text.ShouldNotContain("InvalidOperationException");
@@ -137,7 +125,7 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
     {
         var response = await App.CreateClient().GetAsync("/no/such/route");
 
-        await ShouldBeProblemAsync(response, HttpStatusCode.NotFound);
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

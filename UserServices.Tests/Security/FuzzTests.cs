@@ -1,14 +1,11 @@
-using System.Net;
 using System.Text;
 using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Security;
 
 /// <summary>Thousands of malformed requests, generated from a fixed seed: none may be a 5xx.</summary>
-public sealed class FuzzTests(FuzzTests.Fixture fixture) : IClassFixture<FuzzTests.Fixture>
+public sealed class FuzzTests(ServiceFixture<FuzzTests> fixture) : IClassFixture<ServiceFixture<FuzzTests>>
 {
-    public sealed class Fixture(PostgresServer server) : PostgresApp(server);
-
     private const int Requests = 2100;
     private static readonly string[] Paths = ["/user/token", "/user/register", "/user/user"];
     private static readonly string[] ContentTypes =

@@ -4,53 +4,27 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using UserServices.Api.Passwords;
 using UserServices.Api.Sessions;
-using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Users;
 
-public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresApp>
+public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassFixture<ServiceFixture<ProfileTests>>
 {
     private const string Password = "correct horse battery";
     private static readonly string[] MemberRole = ["user"];
     private UserServicesApp App => fixture.App;
-
-    private static async Task ShouldBeInvalidTokenAsync(HttpResponseMessage response)
-    {
-        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var body = await response.ReadJsonAsync();
-        body.GetProperty("status").GetInt32().ShouldBe(401);
-        body.Str("title").ShouldBe("Unauthorized");
-        body.Str("error").ShouldBe("invalid_token");
-        body.Str("error_description").ShouldBe(body.Str("detail"));
-        body.Str("type").ShouldBe("https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
-    }
 
     private async Task<(int Id, string? Stamp)> AccountAsync(string userName) =>
         await App.WithDbAsync(async db => await db.Users.Where(u => u.UserName == userName)
             .Select(u => new ValueTuple<int, string?>(u.Id, u.SecurityStamp)).SingleAsync());
 
     /// <summary>A token exactly like the service's own except for the times, key and claims the test changes.</summary>
-    private static string Mint(int userId, string? stamp, DateTime issuedAt, TimeSpan lifetime, string secret = UserServicesApp.SecretKey)
-    {
-        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
-        return handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "user-services",
-            Audience = "user-services",
-            IssuedAt = issuedAt,
-            NotBefore = issuedAt,
-            Expires = issuedAt + lifetime,
-            TokenType = "at+jwt",
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
-            Claims = new Dictionary<string, object>
+    private static string Mint(int userId, string? stamp, DateTime issuedAt, TimeSpan lifetime, string secret = UserServicesApp.SecretKey) =>
+        AccessTokens.Mint(
+            new Dictionary<string, object>
             {
                 ["sub"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["preferred_username"] = "minted",
@@ -58,8 +32,9 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
                 ["sst"] = SessionBinding.DigestOf(stamp),
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
-        });
-    }
+            AccessTokens.Hs256(secret),
+            issuedAt,
+            lifetime);
 
     [Fact]
     public async Task Profile_is_200_with_exactly_username_email_id()
@@ -94,7 +69,7 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
     [Fact]
     public async Task No_authorization_header_is_401_invalid_token()
     {
-        await ShouldBeInvalidTokenAsync(await App.CreateClient().GetAsync("/user/user"));
+        await (await App.CreateClient().GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
 
     [Theory]
@@ -107,7 +82,7 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
         var client = App.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(scheme, value);
 
-        await ShouldBeInvalidTokenAsync(await client.GetAsync("/user/user"));
+        await (await client.GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
 
     [Fact]
@@ -117,7 +92,7 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
         var (id, stamp) = await AccountAsync("rita");
         var expired = Mint(id, stamp, DateTime.UtcNow.AddMinutes(-31), TimeSpan.FromMinutes(30));
 
-        await ShouldBeInvalidTokenAsync(await App.BearerClient(expired).GetAsync("/user/user"));
+        await (await App.BearerClient(expired).GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
 
     [Fact]
@@ -137,7 +112,7 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
         var (id, stamp) = await AccountAsync("sam");
         var forged = Mint(id, stamp, DateTime.UtcNow, TimeSpan.FromMinutes(5), secret: "another-secret-key-that-is-long-enough-9876543210");
 
-        await ShouldBeInvalidTokenAsync(await App.BearerClient(forged).GetAsync("/user/user"));
+        await (await App.BearerClient(forged).GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
 
     [Fact]
@@ -148,7 +123,7 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
         var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"tess\"", "\"tesx\"", StringComparison.Ordinal);
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
 
-        await ShouldBeInvalidTokenAsync(await App.BearerClient(tampered).GetAsync("/user/user"));
+        await (await App.BearerClient(tampered).GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
 
     [Fact]
@@ -160,12 +135,8 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
         (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "uma").ExecuteDeleteAsync())).ShouldBe(1);
         var response = await client.GetAsync("/user/user");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var body = await response.ReadJsonAsync();
-        body.GetProperty("status").GetInt32().ShouldBe(404);
-        body.Str("title").ShouldBe("Not Found");
-        body.Str("detail").ShouldBe("The account this token was issued for no longer exists.");
+        await response.ShouldBeProblemAsync(
+            HttpStatusCode.NotFound, title: "Not Found", detail: "The account this token was issued for no longer exists.");
     }
 
     [Fact]
@@ -182,14 +153,10 @@ public sealed class ProfileTests(PostgresApp fixture) : IClassFixture<PostgresAp
             changed.Succeeded.ShouldBeTrue(string.Join(" ", changed.Errors.Select(e => e.Description)));
         }
 
-        await ShouldBeInvalidTokenAsync(await client.GetAsync("/user/user"));
+        await (await client.GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
         var fresh = App.BearerClient(await App.TokenAsync("vera", "a brand new passphrase here"));
         (await fresh.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    private async Task<string> TokenForNewUserAsync(string userName)
-    {
-        (await App.RegisterAsync(userName, $"{userName}@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
-        return await App.TokenAsync(userName, Password);
-    }
+    private async Task<string> TokenForNewUserAsync(string userName) => (await App.RegisterAndSignInAsync(userName, Password)).AccessToken;
 }

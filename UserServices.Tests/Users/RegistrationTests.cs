@@ -5,7 +5,7 @@ using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Users;
 
-public sealed class RegistrationTests(PostgresApp fixture) : IClassFixture<PostgresApp>
+public sealed class RegistrationTests(ServiceFixture<RegistrationTests> fixture) : IClassFixture<ServiceFixture<RegistrationTests>>
 {
     private const string Password = "violet tractor umbrella sings";
     private const string TakenDetail = "That username or email is already registered.";
@@ -15,14 +15,9 @@ public sealed class RegistrationTests(PostgresApp fixture) : IClassFixture<Postg
 
     private static async Task ShouldBeConflictAsync(HttpResponseMessage response)
     {
-        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var body = await response.ReadJsonAsync();
+        var body = await response.ShouldBeProblemAsync(
+            HttpStatusCode.Conflict, type: "https://tools.ietf.org/html/rfc9110#section-15.5.10", title: "Conflict", detail: TakenDetail);
         body.PropertyNames().Order(StringComparer.Ordinal).ShouldBe(["detail", "status", "title", "traceId", "type"]);
-        body.GetProperty("status").GetInt32().ShouldBe(409);
-        body.Str("title").ShouldBe("Conflict");
-        body.Str("detail").ShouldBe(TakenDetail);
-        body.Str("type").ShouldBe("https://tools.ietf.org/html/rfc9110#section-15.5.10");
     }
 
     [Fact]
@@ -102,11 +97,7 @@ public sealed class RegistrationTests(PostgresApp fixture) : IClassFixture<Postg
 
         var response = await App.RegisterAsync("bad name!", "not-an-email", "short");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var body = await response.ReadJsonAsync();
-        body.GetProperty("status").GetInt32().ShouldBe(400);
-        body.Str("title").ShouldBe("One or more validation errors occurred.");
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, title: "One or more validation errors occurred.");
         var errors = body.GetProperty("errors");
         errors.PropertyNames().Order(StringComparer.Ordinal).ShouldBe(["email", "password", "username"]);
         errors.GetProperty("password").EnumerateArray().Select(e => e.GetString()).ShouldBe(["Password must be at least 8 characters."]);

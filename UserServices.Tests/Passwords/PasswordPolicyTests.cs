@@ -1,9 +1,7 @@
 using System.Text;
 using UserServices.Api.Passwords;
-using UserServices.Api.Sessions;
-using UserServices.Api.Tokens;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Passwords;
 
 public sealed class PasswordPolicyTests
 {

@@ -3,12 +3,12 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Passwords;
 
 /// <summary>Hashes the Python service left behind, at a lower cost or corrupt, meeting the running service.</summary>
 public sealed class PasswordRehashTests(PasswordRehashTests.Fixture fixture) : IClassFixture<PasswordRehashTests.Fixture>
 {
-    public sealed class Fixture(PostgresServer server) : PostgresApp(server)
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<PasswordRehashTests>(server)
     {
         protected override void Configure(Dictionary<string, string?> settings) => settings["BCRYPT_WORK_FACTOR"] = "5";
     }
@@ -93,10 +93,7 @@ public sealed class PasswordRehashTests(PasswordRehashTests.Fixture fixture) : I
 
         var response = await App.PostTokenAsync(("username", userName), ("password", LegacyPassword));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
-        var body = await response.ReadJsonAsync();
-        body.Str("error").ShouldBe("invalid_grant");
-        body.Str("detail").ShouldBe("Incorrect username or password");
+        await response.ShouldBeProblemAsync(
+            HttpStatusCode.Unauthorized, detail: "Incorrect username or password", error: "invalid_grant", wwwAuthenticate: "Bearer");
     }
 }

@@ -3,30 +3,23 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Sessions;
+namespace UserServices.Tests.Tokens;
 
 /// <summary>Asymmetric signing, published keys and discovery, checked by a real second service.</summary>
-public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
+public sealed class SigningKeyTests(ServiceFixture<SigningKeyTests> fixture) : IClassFixture<ServiceFixture<SigningKeyTests>>, IAsyncDisposable
 {
     private const string Password = "correct horse battery";
     private readonly string _keys = Directory.CreateTempSubdirectory("userservices-keys-").FullName;
     private readonly List<IAsyncDisposable> _apps = [];
-    private string _databaseUrl = "";
-
-    public async ValueTask InitializeAsync() => _databaseUrl = await server.CreateDatabaseAsync(nameof(SigningKeyTests));
 
     public async ValueTask DisposeAsync()
     {
@@ -46,33 +39,30 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
     }
 
     /// <summary>The service on real Kestrel, so another process-like client (the resource server) can reach it.</summary>
-    private string StartService(string algorithm, string keyPath, params string[] olderKeyPaths)
+    private UserServicesApp StartService(string algorithm, string keyPath, params string[] olderKeyPaths)
     {
-        var settings = UserServicesApp.Defaults(_databaseUrl);
+        var settings = UserServicesApp.Defaults(fixture.DatabaseUrl);
         settings["JWT_ALGORITHM"] = algorithm;
         settings["JWT_SIGNING_KEY_PATH"] = keyPath;
-        settings["Urls"] = "http://127.0.0.1:0";
         for (var i = 0; i < olderKeyPaths.Length; i++)
         {
             settings[$"Jwt:VerificationKeyPaths:{i}"] = olderKeyPaths[i];
         }
 
-        var app = new UserServicesApp(settings);
+        var app = UserServicesApp.Start(settings, onKestrel: true);
         _apps.Add(app);
-        app.UseKestrel(0);
-        app.StartServer();
-        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return app;
     }
 
     /// <summary>A separate API that knows nothing but our address: JwtBearer's Authority and an audience.</summary>
-    private async Task<(WebApplication App, string Url)> StartResourceServerAsync(string authority)
+    private async Task<Uri> StartResourceServerAsync(Uri authority)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddAuthentication().AddJwtBearer(options =>
         {
-            options.Authority = authority;
+            options.Authority = authority.ToString().TrimEnd('/');
             options.Audience = "user-services";
             options.RequireHttpsMetadata = false; // loopback test only
         });
@@ -81,28 +71,15 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
         resource.MapGet("/orders", (HttpContext context) => $"orders of {context.User.FindFirst("preferred_username")?.Value}").RequireAuthorization();
         await resource.StartAsync();
         _apps.Add(resource);
-        return (resource, resource.Urls.Single());
+        return new Uri(resource.Urls.Single());
     }
 
-    private static async Task<string> SignInAsync(string serviceUrl, string username, bool register = true)
+    private static async Task<string> SignInAsync(UserServicesApp service, string username) =>
+        (await service.RegisterAndSignInAsync(username, Password)).AccessToken;
+
+    private static async Task<HttpStatusCode> CallAsync(Uri url, string path, string token)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(serviceUrl) };
-        if (register)
-        {
-            (await client.PostAsync("/user/register", JsonContent(new { username, email = $"{username}@example.com", password = Password })))
-                .StatusCode.ShouldBe(HttpStatusCode.Created);
-        }
-
-        var response = await client.PostAsync("/user/token", new FormUrlEncodedContent([KeyValuePair.Create("username", username), KeyValuePair.Create("password", Password)]));
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return (await response.ReadJsonAsync()).Str("access_token");
-    }
-
-    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
-
-    private static async Task<HttpStatusCode> CallAsync(string url, string path, string token)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        using var client = new HttpClient { BaseAddress = url };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return (await client.GetAsync(path)).StatusCode;
     }
@@ -111,12 +88,12 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
     public async Task Rs256_tokens_carry_a_kid_that_jwks_publishes_without_private_parts()
     {
         using var rsa = RSA.Create(2048);
-        var url = StartService("RS256", WritePem("rs.pem", rsa));
-        var token = new JsonWebToken(await SignInAsync(url, "rsa-user"));
+        var service = StartService("RS256", WritePem("rs.pem", rsa));
+        var token = new JsonWebToken(await SignInAsync(service, "rsa-user"));
 
         token.Alg.ShouldBe("RS256");
         token.Kid.ShouldNotBeNullOrEmpty();
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        using var client = new HttpClient { BaseAddress = service.BaseAddress };
         var jwks = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks.json")).RootElement.GetProperty("keys");
         jwks.GetArrayLength().ShouldBe(1);
         var key = jwks[0];
@@ -134,27 +111,27 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
     public async Task Discovery_names_issuer_endpoints_grants_and_algorithm()
     {
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var url = StartService("ES256", WritePem("es.pem", ec));
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        var service = StartService("ES256", WritePem("es.pem", ec));
+        using var client = new HttpClient { BaseAddress = service.BaseAddress };
 
         var discovery = JsonDocument.Parse(await client.GetStringAsync("/.well-known/openid-configuration")).RootElement;
 
         discovery.Str("issuer").ShouldBe("user-services");
-        discovery.Str("token_endpoint").ShouldBe($"{url}/user/token");
-        discovery.Str("jwks_uri").ShouldBe($"{url}/.well-known/jwks.json");
-        discovery.Str("revocation_endpoint").ShouldBe($"{url}/user/revoke");
+        discovery.Str("token_endpoint").ShouldBe(new Uri(service.BaseAddress, "/user/token").ToString());
+        discovery.Str("jwks_uri").ShouldBe(new Uri(service.BaseAddress, "/.well-known/jwks.json").ToString());
+        discovery.Str("revocation_endpoint").ShouldBe(new Uri(service.BaseAddress, "/user/revoke").ToString());
         discovery.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()).ShouldBe(["password", "refresh_token"]);
         discovery.GetProperty("id_token_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()).ShouldBe(["ES256"]);
-        new JsonWebToken(await SignInAsync(url, "ec-user")).Alg.ShouldBe("ES256");
+        new JsonWebToken(await SignInAsync(service, "ec-user")).Alg.ShouldBe("ES256");
     }
 
     [Fact]
     public async Task A_resource_server_pointed_at_us_accepts_our_tokens_and_rejects_tampered_ones()
     {
         using var rsa = RSA.Create(2048);
-        var url = StartService("RS256", WritePem("rs-ext.pem", rsa));
-        var (_, resourceUrl) = await StartResourceServerAsync(url);
-        var token = await SignInAsync(url, "shopper");
+        var service = StartService("RS256", WritePem("rs-ext.pem", rsa));
+        var resourceUrl = await StartResourceServerAsync(service.BaseAddress);
+        var token = await SignInAsync(service, "shopper");
 
         (await CallAsync(resourceUrl, "/orders", token)).ShouldBe(HttpStatusCode.OK);
 
@@ -175,59 +152,46 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
         var oldToken = await SignInAsync(before, "rotated");
 
         var after = StartService("RS256", WritePem("new.pem", newKey), oldPath);
-        var newToken = await SignInAsync(after, "rotated", register: false);
+        var newToken = (await after.SignInAsync("rotated", Password)).AccessToken;
 
         new JsonWebToken(newToken).Kid.ShouldNotBe(new JsonWebToken(oldToken).Kid);
-        (await CallAsync(after, "/user/user", oldToken)).ShouldBe(HttpStatusCode.OK);
-        (await CallAsync(after, "/user/user", newToken)).ShouldBe(HttpStatusCode.OK);
-        using var client = new HttpClient { BaseAddress = new Uri(after) };
+        (await CallAsync(after.BaseAddress, "/user/user", oldToken)).ShouldBe(HttpStatusCode.OK);
+        (await CallAsync(after.BaseAddress, "/user/user", newToken)).ShouldBe(HttpStatusCode.OK);
+        using var client = new HttpClient { BaseAddress = after.BaseAddress };
         var kids = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks.json")).RootElement.GetProperty("keys")
             .EnumerateArray().Select(k => k.Str("kid")).ToList();
         kids.ShouldBe([new JsonWebToken(newToken).Kid, new JsonWebToken(oldToken).Kid]);
 
         // A key that was never configured is not accepted just because the token names it.
         using var stranger = RSA.Create(2048);
-        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "user-services",
-            Audience = "user-services",
-            TokenType = "at+jwt",
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Claims = new JsonWebToken(newToken).Claims.Where(c => c.Type is "sub" or "sst").ToDictionary(c => c.Type, c => (object)c.Value),
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(stranger) { KeyId = new JsonWebToken(oldToken).Kid }, SecurityAlgorithms.RsaSha256),
-        });
-        (await CallAsync(after, "/user/user", forged)).ShouldBe(HttpStatusCode.Unauthorized);
+        var forged = AccessTokens.Mint(
+            AccessTokens.ClaimsOf(newToken, "sub", "sst"),
+            new SigningCredentials(new RsaSecurityKey(stranger) { KeyId = new JsonWebToken(oldToken).Kid }, SecurityAlgorithms.RsaSha256),
+            lifetime: TimeSpan.FromMinutes(5));
+        (await CallAsync(after.BaseAddress, "/user/user", forged)).ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task Hs256_token_signed_with_the_published_rsa_key_is_refused()
     {
         using var rsa = RSA.Create(2048);
-        var url = StartService("RS256", WritePem("confusion.pem", rsa));
-        var genuine = new JsonWebToken(await SignInAsync(url, "confused"));
+        var service = StartService("RS256", WritePem("confusion.pem", rsa));
+        var genuine = new JsonWebToken(await SignInAsync(service, "confused"));
 
         // Algorithm confusion: use the public key, as a verifier might hold it, as an HMAC secret.
-        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = genuine.Issuer,
-            Audience = "user-services",
-            TokenType = "at+jwt",
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Claims = genuine.Claims.Where(c => c.Type is "sub" or "sst").ToDictionary(c => c.Type, c => (object)c.Value),
-            SigningCredentials = new SigningCredentials(
+        var forged = AccessTokens.Mint(
+            AccessTokens.ClaimsOf(genuine.EncodedToken, "sub", "sst"),
+            new SigningCredentials(
                 new SymmetricSecurityKey(Encoding.UTF8.GetBytes(rsa.ExportSubjectPublicKeyInfoPem())) { KeyId = genuine.Kid }, SecurityAlgorithms.HmacSha256),
-        });
+            lifetime: TimeSpan.FromMinutes(5));
 
-        (await CallAsync(url, "/user/user", forged)).ShouldBe(HttpStatusCode.Unauthorized);
+        (await CallAsync(service.BaseAddress, "/user/user", forged)).ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task Hs256_mode_publishes_an_empty_key_set()
     {
-        var app = new UserServicesApp(UserServicesApp.Defaults(_databaseUrl));
-        _apps.Add(app);
-
-        var jwks = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/.well-known/jwks.json")).RootElement;
+        var jwks = JsonDocument.Parse(await fixture.App.CreateClient().GetStringAsync("/.well-known/jwks.json")).RootElement;
 
         jwks.GetProperty("keys").GetArrayLength().ShouldBe(0);
         jwks.ToString().ShouldNotContain(UserServicesApp.SecretKey);
@@ -236,7 +200,7 @@ public sealed class SigningKeyTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Missing_key_file_stops_the_service_with_one_clear_line()
     {
-        var settings = UserServicesApp.Defaults(_databaseUrl);
+        var settings = UserServicesApp.Defaults(fixture.DatabaseUrl);
         settings["JWT_ALGORITHM"] = "RS256";
         settings["JWT_SIGNING_KEY_PATH"] = Path.Combine(_keys, "missing.pem");
 

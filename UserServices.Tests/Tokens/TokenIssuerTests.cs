@@ -2,13 +2,12 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using UserServices.Api.Passwords;
 using UserServices.Api.Sessions;
 using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Tokens;
 
 public sealed class TokenIssuerTests
 {

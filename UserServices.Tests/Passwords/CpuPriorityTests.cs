@@ -1,6 +1,6 @@
 using UserServices.Api.Passwords;
 
-namespace UserServices.Tests.Security;
+namespace UserServices.Tests.Passwords;
 
 public sealed class CpuPriorityTests
 {

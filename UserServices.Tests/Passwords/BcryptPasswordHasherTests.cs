@@ -2,11 +2,9 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Passwords;
-using UserServices.Api.Sessions;
-using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Passwords;
 
 /// <summary>
 /// The hasher against hashes made by other bcrypt implementations, so "verifies what the Python service wrote" is

@@ -1,7 +1,7 @@
 using System.Net;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Configuration;
+namespace UserServices.Tests.Hosting;
 
 /// <summary>
 /// Invalid settings stop the service at start with one line per problem naming the setting. The service checks
@@ -66,7 +66,7 @@ public sealed class StartupConfigurationTests(PostgresServer server)
     {
         var settings = UserServicesApp.Defaults(await server.CreateDatabaseAsync("devkey"));
         settings.Remove("SECRET_KEY");
-        await using var app = new UserServicesApp(settings, "Development");
+        await using var app = UserServicesApp.Start(settings, environment: "Development");
 
         (await app.RegisterAsync("devuser", "devuser@example.com", "violet tractor umbrella sings")).StatusCode.ShouldBe(HttpStatusCode.Created);
         var token = await app.TokenAsync("devuser", "violet tractor umbrella sings");

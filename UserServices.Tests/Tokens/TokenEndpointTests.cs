@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Auth;
+namespace UserServices.Tests.Tokens;
 
 public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : IClassFixture<TokenEndpointTests.Fixture>
 {
-    public sealed class Fixture(PostgresServer server) : PostgresApp(server)
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<TokenEndpointTests>(server)
     {
         public override async ValueTask InitializeAsync()
         {
@@ -61,13 +61,8 @@ public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : ICl
     {
         var response = await App.PostTokenAsync(("username", username), ("password", password));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var body = await response.ReadJsonAsync();
-        body.Str("error").ShouldBe("invalid_grant");
-        body.Str("detail").ShouldBe("Incorrect username or password");
-        body.GetProperty("status").GetInt32().ShouldBe(401);
+        await response.ShouldBeProblemAsync(
+            HttpStatusCode.Unauthorized, detail: "Incorrect username or password", error: "invalid_grant", wwwAuthenticate: "Bearer");
     }
 
     [Fact]
@@ -83,8 +78,7 @@ public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : ICl
     {
         var response = await App.PostTokenAsync(("grant_type", "client_credentials"), ("username", "alice"), ("password", Password));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await response.ReadJsonAsync()).Str("error").ShouldBe("unsupported_grant_type");
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "unsupported_grant_type");
     }
 
     [Theory]
@@ -96,9 +90,7 @@ public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : ICl
 
         var response = await App.PostTokenAsync(fields);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        var body = await response.ReadJsonAsync();
-        body.Str("error").ShouldBe("invalid_request");
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "invalid_request");
         body.Str("detail").ShouldContain($"'{missing}'");
     }
 
@@ -108,7 +100,6 @@ public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : ICl
         var response = await App.CreateClient().PostAsync("/user/token",
             new StringContent("{\"username\":\"alice\",\"password\":\"x\"}", Encoding.UTF8, "application/json"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 }

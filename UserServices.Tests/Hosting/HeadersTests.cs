@@ -1,28 +1,40 @@
 using System.Net;
 using UserServices.Tests.Infrastructure;
 
-namespace UserServices.Tests.Security;
+namespace UserServices.Tests.Hosting;
 
-public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
+public sealed class HeadersTests(HeadersTests.Fixture fixture) : IClassFixture<HeadersTests.Fixture>
 {
-    private UserServicesApp _plain = null!;
-    private UserServicesApp _hardened = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>The service as configured by default, and a second one on the same database with HTTPS and CORS on.</summary>
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<HeadersTests>(server)
     {
-        var url = await server.CreateDatabaseAsync(nameof(HeadersTests));
-        _plain = new UserServicesApp(UserServicesApp.Defaults(url));
-        var hardened = UserServicesApp.Defaults(url);
-        hardened["Transport:RequireHttps"] = "true";
-        hardened["Transport:CorsOrigins:0"] = "https://app.example.com";
-        _hardened = new UserServicesApp(hardened);
+        private UserServicesApp? _hardened;
+
+        public UserServicesApp Hardened => _hardened ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+        public override async ValueTask InitializeAsync()
+        {
+            await base.InitializeAsync();
+            var hardened = UserServicesApp.Defaults(DatabaseUrl);
+            hardened["Transport:RequireHttps"] = "true";
+            hardened["Transport:CorsOrigins:0"] = "https://app.example.com";
+            _hardened = UserServicesApp.Start(hardened);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_hardened is not null)
+            {
+                await _hardened.DisposeAsync();
+            }
+
+            await base.DisposeAsync();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _plain.DisposeAsync();
-        await _hardened.DisposeAsync();
-    }
+    private UserServicesApp Plain => fixture.App;
+
+    private UserServicesApp Hardened => fixture.Hardened;
 
     [Theory]
     [InlineData("/health/live")]
@@ -30,7 +42,7 @@ public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
     [InlineData("/no/such/route")]
     public async Task Every_response_carries_the_security_headers(string path)
     {
-        var response = await _plain.CreateClient().GetAsync(path);
+        var response = await Plain.CreateClient().GetAsync(path);
 
         response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
         response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
@@ -41,7 +53,7 @@ public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Docs_page_gets_a_policy_that_lets_scalar_run_from_its_own_origin_only()
     {
-        var response = await _plain.CreateClient().GetAsync("/docs/");
+        var response = await Plain.CreateClient().GetAsync("/docs/");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
@@ -58,7 +70,7 @@ public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
         preflight.Headers.Add("Origin", "https://app.example.com");
         preflight.Headers.Add("Access-Control-Request-Method", "POST");
 
-        var response = await _plain.CreateClient().SendAsync(preflight);
+        var response = await Plain.CreateClient().SendAsync(preflight);
 
         response.Headers.Contains("Access-Control-Allow-Origin").ShouldBeFalse();
     }
@@ -71,7 +83,7 @@ public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
             var preflight = new HttpRequestMessage(HttpMethod.Options, "/user/token");
             preflight.Headers.Add("Origin", origin);
             preflight.Headers.Add("Access-Control-Request-Method", "POST");
-            return await _hardened.CreateClient(new() { BaseAddress = new Uri("https://localhost") }).SendAsync(preflight);
+            return await Hardened.CreateClient(new() { BaseAddress = new Uri("https://localhost") }).SendAsync(preflight);
         }
 
         (await PreflightAsync("https://app.example.com")).Headers.GetValues("Access-Control-Allow-Origin").Single().ShouldBe("https://app.example.com");
@@ -81,14 +93,14 @@ public sealed class HeadersTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Https_redirect_and_hsts_switch_on_by_configuration()
     {
-        var redirect = await _hardened.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/health/live");
+        var redirect = await Hardened.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/health/live");
         redirect.StatusCode.ShouldBe(HttpStatusCode.TemporaryRedirect);
         redirect.Headers.Location!.Scheme.ShouldBe("https");
 
-        var secure = await _hardened.CreateClient(new() { BaseAddress = new Uri("https://userservices.example.com") }).GetAsync("/health/live");
+        var secure = await Hardened.CreateClient(new() { BaseAddress = new Uri("https://userservices.example.com") }).GetAsync("/health/live");
         secure.Headers.GetValues("Strict-Transport-Security").Single().ShouldStartWith("max-age=31536000");
 
-        var plain = await _plain.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/health/live");
+        var plain = await Plain.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/health/live");
         plain.StatusCode.ShouldBe(HttpStatusCode.OK);
         plain.Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
     }
