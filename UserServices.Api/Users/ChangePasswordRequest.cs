@@ -1,7 +1,16 @@
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace UserServices.Api.Users;
 
 public sealed record ChangePasswordRequest(
     [property: JsonPropertyName("current_password")] string? CurrentPassword,
-    [property: JsonPropertyName("new_password")] string? NewPassword);
+    [property: JsonPropertyName("new_password")] string? NewPassword)
+{
+    // A record prints every member, and MVC logs action arguments at Trace: neither password may be one of them.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("CurrentPassword = (redacted), NewPassword = (redacted)");
+        return true;
+    }
+}

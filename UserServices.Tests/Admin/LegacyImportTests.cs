@@ -6,30 +6,6 @@ using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Admin;
 
-/// <summary>
-/// Hashes made by other bcrypt implementations than BCrypt.Net, recorded once:
-/// passlib 1.7.4 (<c>/usr/bin/python3 -c 'from passlib.hash import bcrypt; print(bcrypt.using(rounds=12).hash(pw))'</c>),
-/// pyca bcrypt 3.2.2 (<c>bcrypt.hashpw(pw, bcrypt.gensalt(4))</c>) and Apache's <c>htpasswd -nbB -C 10</c>.
-/// </summary>
-public static class LegacyHashes
-{
-    public const string AlicePassword = "old python password 1";
-    public const string AliceHash = "$2b$12$YVLIJAh75g7d8LV7CGQul.ZDtgKxOW0VmdTcQmKfY9Ww2c4TfHXr.";            // passlib, cost 12
-    public const string BobPassword = "Bob's first password";
-    public const string BobHash = "$2b$12$ZSGR3zMEFe/qrSwKepcJF.6TRhk2I/r9GJj.CWAo9Q53VGZOpuUk6";              // passlib, cost 12
-    public const string LowerBobPassword = "lower bob password";
-    public const string LowerBobHash = "$2b$12$wLdo0qeH5AeSQt801Pjqx.WqTb95mMd2B95gdFN3rwu41OV/OTm5G";         // passlib, cost 12
-    public const string CarolPassword = "htpasswd made this";
-    public const string CarolHash = "$2y$10$JL/eFih7E62owQqPKbkQU.t9bbbKeRe.CMq0VNrnJ2KxPHAzHJ1BW";            // htpasswd -B, $2y$
-    public const string CheapPassword = "cheap old hash pw";
-    public const string CheapHash = "$2b$04$JhVHMCU8dThsetgGKcOKv.4MN7igjBFWeuMBS6diCtw0uIeTu47WK";            // pyca bcrypt, cost 4
-    public const string SpacedPassword = "spaced user pässword";
-    public const string SpacedHash = "$2b$04$YuR422M0Yn5v7heknV/vjO5gU7H7.Rn9OdlTe2Lulg653OCqNTZUu";           // pyca bcrypt, cost 4, UTF-8
-    public const string NoEmailPassword = "no email password";
-    public const string NoEmailHash = "$2b$04$PkO0m.RtbgqJB.JvnP/MS.ZQspPEXMutpJqKsuGe2w0Pb0Nj/xxGG";          // pyca bcrypt, cost 4
-    public const string DjangoHash = "pbkdf2_sha256$260000$c2FsdHNhbHQ$8Q0bTj6xk2r9yq4ZyqvR3y1yYt3VZkq9m2v6y0s1p2A=";
-}
-
 public sealed class LegacyImportTests(LegacyImportTests.Fixture fixture) : IClassFixture<LegacyImportTests.Fixture>
 {
     public static readonly LegacyUser[] Rows =
@@ -46,7 +22,7 @@ public sealed class LegacyImportTests(LegacyImportTests.Fixture fixture) : IClas
         new(21, "ivan", "not-an-email", LegacyHashes.CheapHash),                // invalid email: kept, with a warning
     ];
 
-    public sealed class Fixture(PostgresServer server) : PostgresApp(server)
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<LegacyImportTests>(server)
     {
         public string LegacyUrl { get; private set; } = "";
         public ImportRun DryRun { get; private set; } = null!;
@@ -222,96 +198,4 @@ public sealed class LegacyImportTests(LegacyImportTests.Fixture fixture) : IClas
         var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId <= 21).OrderBy(r => r.UserId).Select(r => r.UserId + ":" + r.RoleId).ToListAsync();
         return users.Concat(roles).ToArray();
     });
-}
-
-/// <summary>A stored cost below BCRYPT_WORK_FACTOR is upgraded at the first login, also for accounts with odd fields.</summary>
-public sealed class LegacyImportRehashTests(LegacyImportRehashTests.Fixture fixture) : IClassFixture<LegacyImportRehashTests.Fixture>
-{
-    public sealed class Fixture(PostgresServer server) : PostgresApp(server)
-    {
-        public override async ValueTask InitializeAsync()
-        {
-            await base.InitializeAsync();
-            var legacyUrl = await LegacyDatabase.CreateAsync(Server, "legacyrehash",
-            [
-                new(4, "heidi", "heidi@example.com", LegacyHashes.CheapHash),
-                new(6, "old timer", "", LegacyHashes.SpacedHash),
-            ]);
-            var run = await LegacyDatabase.ImportAsync(App, legacyUrl);
-            run.ExitCode.ShouldBe(LegacyImportCommand.Complete, run.Output + run.Error);
-        }
-
-        // Above the stored $2b$04$, and still cheap.
-        protected override void Configure(Dictionary<string, string?> settings) => settings["BCRYPT_WORK_FACTOR"] = "6";
-    }
-
-    private UserServicesApp App => fixture.App;
-
-    [Theory]
-    [InlineData("heidi", LegacyHashes.CheapPassword, LegacyHashes.CheapHash, 4)]
-    // Registration would refuse both its username (space) and its missing email; the upgrade must be saved anyway.
-    [InlineData("old timer", LegacyHashes.SpacedPassword, LegacyHashes.SpacedHash, 6)]
-    public async Task First_login_upgrades_the_hash_to_the_configured_cost_and_the_token_stays_valid(
-        string username, string password, string legacyHash, int id)
-    {
-        (await StoredHashAsync(id)).ShouldBe(legacyHash);
-
-        var token = await App.TokenAsync(username, password);
-
-        var upgraded = await StoredHashAsync(id);
-        upgraded.ShouldStartWith("$2b$06$");
-        upgraded.ShouldNotBe(legacyHash);
-        (await App.BearerClient(token).GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await App.TokenAsync(username, password);
-        (await StoredHashAsync(id)).ShouldBe(upgraded);
-    }
-
-    private Task<string?> StoredHashAsync(int id) =>
-        App.WithDbAsync(db => db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.PasswordHash).SingleAsync());
-}
-
-/// <summary>The embedded SQLite database can be the target too; its AUTOINCREMENT key continues after imported ids.</summary>
-public sealed class LegacyImportSqliteTargetTests(PostgresServer server) : IAsyncLifetime
-{
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"userservices-import-{Guid.NewGuid():N}.db");
-    private UserServicesApp? _app;
-
-    public ValueTask InitializeAsync()
-    {
-        var settings = UserServicesApp.Defaults($"sqlite:///{_path}");
-        _app = new UserServicesApp(settings);
-        _ = _app.Server;
-        return ValueTask.CompletedTask;
-    }
-
-    [Fact]
-    public async Task Import_into_sqlite_keeps_ids_and_later_registrations_continue_after_them()
-    {
-        var legacyUrl = await LegacyDatabase.CreateAsync(server, "legacysqlite",
-        [
-            new(10, "alice", "alice@example.com", LegacyHashes.CheapHash),
-            new(40, "Bob", "bob@example.com", LegacyHashes.NoEmailHash),
-        ]);
-
-        var run = await LegacyDatabase.ImportAsync(_app!, legacyUrl);
-        var again = await LegacyDatabase.ImportAsync(_app!, legacyUrl);
-
-        run.ExitCode.ShouldBe(LegacyImportCommand.Complete, run.Output + run.Error);
-        again.Lines.ShouldContain(l => l.StartsWith("Imported 0, already present 2, conflicting 0, rejected 0", StringComparison.Ordinal));
-        await _app!.TokenAsync("bob", LegacyHashes.NoEmailPassword);
-        var registered = await _app.RegisterAsync("newcomer", "newcomer@example.com", "correct horse battery");
-        registered.StatusCode.ShouldBe(HttpStatusCode.Created);
-        (await registered.ReadJsonAsync()).GetProperty("id").GetInt32().ShouldBe(41);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_path);
-    }
 }

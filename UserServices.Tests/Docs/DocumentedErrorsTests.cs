@@ -19,7 +19,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     private const string Password = "correct horse battery";
     private static int _peer;
 
-    public sealed class Fixture(PostgresServer server) : InstrumentedPostgresApp(server)
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<DocumentedErrorsTests>(server)
     {
         // Low enough to reach in a few requests; each case comes from its own simulated client address, so only
         // the 429 cases ever meet them. One password thread and no queue, so keeping it busy provokes the 503.
@@ -32,7 +32,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         }
     }
 
-    private InstrumentedApp App => fixture.Instrumented;
+    private UserServicesApp App => fixture.App;
 
     [Fact]
     public async Task Every_documented_error_is_given_and_every_given_error_is_documented()
@@ -144,6 +144,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     /// <summary>A client with an address of its own, so the per-client limits of one case never touch another.</summary>
     private HttpClient Client() => App.ClientFrom($"10.9.{Interlocked.Increment(ref _peer) / 250}.{(_peer % 250) + 1}");
 
+    // Each request from an address of its own: the helpers on UserServicesApp share one, which these limits would stop.
     private async Task<HttpClient> SignedInAsync(string username)
     {
         (await Client().PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserServices.Api.Passwords;
@@ -16,39 +13,45 @@ namespace UserServices.Tests.Passwords;
 /// the thread pool never blocks on bcrypt, and unknown users, locked accounts and wrong passwords cost the same.
 /// Counted on the real implementation (a forwarding wrapper records each call and the thread it ran on).
 /// </summary>
-public sealed class PasswordThreadsTests(PostgresApp fixture) : IClassFixture<PostgresApp>, IDisposable
+public sealed class PasswordThreadsTests(PasswordThreadsTests.Fixture fixture) : IClassFixture<PasswordThreadsTests.Fixture>
 {
     private const string Password = "correct horse battery";
-    private readonly RecordingBcrypt _bcrypt = new(new NativeBcrypt());
-    private WebApplicationFactory<Program>? _app;
 
-    // Cost 5, one above the cheapest, so that a cost-4 hash is one to upgrade.
-    private WebApplicationFactory<Program> App => _app ??= fixture.App.WithWebHostBuilder(builder => builder
-        .UseSetting("BCRYPT_WORK_FACTOR", "5")
-        .ConfigureTestServices(services => services.AddSingleton<IBcrypt>(_bcrypt)));
-
-    /// <summary>Starts the service and lets its start-up work (the dummy hash) finish, so only the test's own calls count.</summary>
-    private async Task StartAsync()
+    public sealed class Fixture(PostgresServer server) : ServiceFixture<PasswordThreadsTests>(server)
     {
-        _ = App.Server;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!_bcrypt.Calls.Any(c => c.Operation == "hash"))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the password threads never made the dummy hash");
-            await Task.Delay(10);
-        }
+        public RecordingBcrypt Bcrypt { get; } = new(new NativeBcrypt());
 
-        _bcrypt.Calls.Clear();
+        // Cost 5, one above the cheapest, so that a cost-4 hash is one to upgrade.
+        protected override void Configure(Dictionary<string, string?> settings) => settings["BCRYPT_WORK_FACTOR"] = "5";
+
+        protected override UserServicesApp Start(IReadOnlyDictionary<string, string?> settings) =>
+            UserServicesApp.Start(settings, testServices: services => services.AddSingleton<IBcrypt>(Bcrypt));
+
+        /// <summary>Lets the service's start-up work (the dummy hash) finish, so only the tests' own calls count.</summary>
+        public override async ValueTask InitializeAsync()
+        {
+            await base.InitializeAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!Bcrypt.Calls.Any(c => c.Operation == "hash"))
+            {
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "the password threads never made the dummy hash");
+                await Task.Delay(10);
+            }
+        }
     }
+
+    private RecordingBcrypt Bcrypt => fixture.Bcrypt;
+
+    private UserServicesApp App => fixture.App;
 
     [Fact]
     public async Task Each_kind_of_login_costs_exactly_one_bcrypt_on_a_password_thread()
     {
-        await StartAsync();
+        Bcrypt.Calls.Clear();
         await RegisterAsync("pt-right");
         await RegisterAsync("pt-locked");
         await LockAsync("pt-locked");
-        _bcrypt.Calls.Clear();
+        Bcrypt.Calls.Clear();
 
         foreach (var (user, password, expected) in new[]
         {
@@ -59,8 +62,8 @@ public sealed class PasswordThreadsTests(PostgresApp fixture) : IClassFixture<Po
         })
         {
             (await LoginAsync(user, password)).ShouldBe(expected, user);
-            var calls = _bcrypt.Calls.ToArray();
-            _bcrypt.Calls.Clear();
+            var calls = Bcrypt.Calls.ToArray();
+            Bcrypt.Calls.Clear();
             calls.Select(c => c.Operation).ShouldBe(["compute"], $"{user} / {expected}");
             calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
         }
@@ -69,40 +72,38 @@ public sealed class PasswordThreadsTests(PostgresApp fixture) : IClassFixture<Po
     [Fact]
     public async Task Registration_and_password_change_hash_on_password_threads()
     {
-        await StartAsync();
+        Bcrypt.Calls.Clear();
         var client = await RegisterAsync("pt-changer");
-        _bcrypt.Calls.Select(c => c.Operation).ShouldBe(["hash", "compute"]); // the registration, then its sign-in
-        _bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
+        Bcrypt.Calls.Select(c => c.Operation).ShouldBe(["hash", "compute"]); // the registration, then its sign-in
+        Bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
 
-        _bcrypt.Calls.Clear();
+        Bcrypt.Calls.Clear();
         var response = await client.PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "a brand new passphrase" });
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
 
-        _bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute", "hash"]);
-        _bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
+        Bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute", "hash"]);
+        Bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
         (await LoginAsync("pt-changer", "a brand new passphrase")).ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task A_cheaper_stored_hash_is_upgraded_on_a_password_thread_at_login()
     {
-        await StartAsync();
+        Bcrypt.Calls.Clear();
         await RegisterAsync("pt-cheap");
         var cheap = new NativeBcrypt().Hash(Password, 4);
-        await fixture.App.WithDbAsync(db => db.Users.Where(u => u.UserName == "pt-cheap")
+        await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "pt-cheap")
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.PasswordHash, cheap)));
-        _bcrypt.Calls.Clear();
+        Bcrypt.Calls.Clear();
 
         (await LoginAsync("pt-cheap", Password)).ShouldBe(HttpStatusCode.OK);
 
-        _bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute", "hash"]);
-        _bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
-        var stored = await fixture.App.WithDbAsync(db => db.Users.Where(u => u.UserName == "pt-cheap").Select(u => u.PasswordHash).SingleAsync());
+        Bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute", "hash"]);
+        Bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
+        var stored = await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "pt-cheap").Select(u => u.PasswordHash).SingleAsync());
         stored.ShouldNotBe(cheap);
         stored!.ShouldStartWith("$2b$05$");
     }
-
-    public void Dispose() => _app?.Dispose();
 
     private async Task<HttpClient> RegisterAsync(string username)
     {
@@ -114,7 +115,7 @@ public sealed class PasswordThreadsTests(PostgresApp fixture) : IClassFixture<Po
         return client;
     }
 
-    private Task<int> LockAsync(string username) => fixture.App.WithDbAsync(db => db.Users.Where(u => u.UserName == username)
+    private Task<int> LockAsync(string username) => App.WithDbAsync(db => db.Users.Where(u => u.UserName == username)
         .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnd, DateTimeOffset.UtcNow.AddHours(1))));
 
     private async Task<HttpStatusCode> LoginAsync(string username, string password) => (await LoginResponseAsync(username, password)).StatusCode;
@@ -123,7 +124,7 @@ public sealed class PasswordThreadsTests(PostgresApp fixture) : IClassFixture<Po
         new FormUrlEncodedContent([KeyValuePair.Create("username", username), KeyValuePair.Create("password", password)]));
 
     /// <summary>The real bcrypt, with a note of every call and the thread it ran on.</summary>
-    private sealed class RecordingBcrypt(IBcrypt inner) : IBcrypt
+    public sealed class RecordingBcrypt(IBcrypt inner) : IBcrypt
     {
         public ConcurrentQueue<(string Operation, string Thread)> Calls { get; } = new();
 
