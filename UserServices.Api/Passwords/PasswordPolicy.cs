@@ -13,7 +13,8 @@ public sealed class PasswordPolicy
 {
     public const int MinimumLength = 8;
 
-    private readonly Zxcvbn.Zxcvbn _estimator = new(Zxcvbn.Translation.English);
+    // Its dictionaries take tens of megabytes; a replica that only serves logins and profiles never loads them.
+    private readonly Lazy<Zxcvbn.Zxcvbn> _estimator = new(() => new Zxcvbn.Zxcvbn(Zxcvbn.Translation.English));
 
     public IReadOnlyList<IdentityError> Check(string password, string? userName, string? email)
     {
@@ -54,7 +55,7 @@ public sealed class PasswordPolicy
     private bool IsGuessable(string password, string? userName, string? email)
     {
         string[] context = [.. new[] { userName, email, email?.Split('@')[0] }.OfType<string>().Where(s => s.Length > 0)];
-        return _estimator.EvaluatePassword(password, context).Score == 0;
+        return _estimator.Value.EvaluatePassword(password, context).Score == 0;
     }
 
     private static bool IsSameAs(string password, string? value) =>
