@@ -26,6 +26,12 @@ public static class ProblemResponses
     public static ProblemDetails OAuth(int status, string error, string detail) =>
         OAuth(status, error, detail, "https://www.rfc-editor.org/rfc/rfc6749#section-5.2");
 
+    /// <summary>
+    /// RFC 6749 §5.2: the client is unknown, its secret is wrong, or it did not authenticate where it must. The
+    /// caller adds <c>WWW-Authenticate: Basic</c>.
+    /// </summary>
+    public static ProblemDetails InvalidClient(string detail) => OAuth(StatusCodes.Status401Unauthorized, "invalid_client", detail);
+
     /// <summary>RFC 6750 §3.1: a bearer token that is missing, malformed, expired or no longer valid.</summary>
     public static ProblemDetails InvalidToken() => OAuth(
         StatusCodes.Status401Unauthorized,
