@@ -1,4 +1,5 @@
 using UserServices.Api.Admin;
+using UserServices.Api.Clients;
 using UserServices.Api.Commands;
 using UserServices.Api.Database;
 using UserServices.Api.Docs;
@@ -20,6 +21,7 @@ builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; 
 builder.AddAdminSeeding();                    // the admin account, seeded after every migrate
 builder.AddIdentityStores();                  // Identity over EF Core, user validators, lockout
 builder.AddPasswordHashing();                 // bcrypt for Identity on dedicated threads, the password policy
+builder.AddClients();                         // registered OAuth2 clients and how a request authenticates as one
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
 builder.AddAuthRateLimiting();                // per-client and per-username limits

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
 
 namespace UserServices.Api.Docs;
@@ -77,7 +78,8 @@ internal sealed class ErrorResponseExamples : IOpenApiOperationTransformer
 
     private static IEnumerable<(string Name, string Description)> Headers(ErrorResponseAttribute declared) => declared.StatusCode switch
     {
-        StatusCodes.Status401Unauthorized when declared.OAuthError == "invalid_grant" => [("WWW-Authenticate", "`Bearer`")],
+        StatusCodes.Status401Unauthorized when declared.OAuthError == "invalid_grant" => [("WWW-Authenticate", $"`Bearer`, or `{ClientAuthentication.Challenge}` for `invalid_client`")],
+        StatusCodes.Status401Unauthorized when declared.OAuthError == "invalid_client" => [("WWW-Authenticate", $"`{ClientAuthentication.Challenge}`")],
         StatusCodes.Status401Unauthorized => [("WWW-Authenticate", "`Bearer error=\"invalid_token\"`")],
         StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable => [("Retry-After", "Seconds to wait before trying again.")],
         _ => [],

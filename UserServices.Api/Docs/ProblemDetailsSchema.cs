@@ -16,7 +16,7 @@ internal static class ProblemDetailsSchema
 
         schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
         schema.Properties["traceId"] = Text("Identifies the request in the service's logs; quote it when reporting a problem.");
-        schema.Properties["error"] = Text("OAuth2 errors only (RFC 6749 §5.2, RFC 6750 §3.1): `invalid_request`, `unsupported_grant_type`, `invalid_grant` or `invalid_token`.");
+        schema.Properties["error"] = Text("OAuth2 errors only (RFC 6749 §5.2, RFC 6750 §3.1): `invalid_request`, `invalid_client`, `unauthorized_client`, `unsupported_grant_type`, `invalid_grant` or `invalid_token`.");
         schema.Properties["error_description"] = Text("OAuth2 errors only: the same text as `detail`.");
         return Task.CompletedTask;
     }

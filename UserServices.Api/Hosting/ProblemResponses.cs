@@ -26,6 +26,12 @@ public static class ProblemResponses
     public static ProblemDetails OAuth(int status, string error, string detail) =>
         OAuth(status, error, detail, "https://www.rfc-editor.org/rfc/rfc6749#section-5.2");
 
+    /// <summary>
+    /// RFC 6749 §5.2: the client is unknown, its secret is wrong, or it did not authenticate where it must. The
+    /// caller adds <c>WWW-Authenticate: Basic</c>.
+    /// </summary>
+    public static ProblemDetails InvalidClient(string detail) => OAuth(StatusCodes.Status401Unauthorized, "invalid_client", detail);
+
     /// <summary>RFC 6750 §3.1: a bearer token that is missing, malformed, expired or no longer valid.</summary>
     public static ProblemDetails InvalidToken() => OAuth(
         StatusCodes.Status401Unauthorized,
@@ -86,6 +92,15 @@ public static class ProblemResponses
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (AcceptsOnlyPlainJson(context.Request))
+        {
+            // OAuth2 libraries ask for application/json (RFC 6749 §5.2's error type) and some refuse any other type,
+            // problem+json included; the body is the same, only its label follows what the client asked for.
+            Decorate(problem, context);
+            await context.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/json");
+            return;
+        }
+
         var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
         {
@@ -116,6 +131,16 @@ public static class ProblemResponses
         problem.Extensions["error"] = error;
         problem.Extensions["error_description"] = detail;
         return problem;
+    }
+
+    /// <summary>An Accept header that names application/json and nothing problem+json would match (not even a wildcard).</summary>
+    private static bool AcceptsOnlyPlainJson(HttpRequest request)
+    {
+        // Compared by name: the framework's IsSubsetOf counts problem+json as a kind of application/json (the +json
+        // suffix), which is exactly the reading these clients do not share.
+        var accepted = request.GetTypedHeaders().Accept.Where(type => type.Quality is not 0).Select(type => type.MediaType.Value).ToList();
+        return accepted.Contains("application/json", StringComparer.OrdinalIgnoreCase)
+            && !accepted.Any(type => type is "*/*" or "application/*" || string.Equals(type, MediaType, StringComparison.OrdinalIgnoreCase));
     }
 
     private static void Decorate(ProblemDetails problem, HttpContext context)

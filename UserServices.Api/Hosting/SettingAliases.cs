@@ -15,6 +15,7 @@ public static class SettingAliases
         ["ACCESS_TOKEN_EXPIRE_MINUTES"] = "Jwt:AccessTokenMinutes",
         ["JWT_ALGORITHM"] = "Jwt:Algorithm",
         ["JWT_SIGNING_KEY_PATH"] = "Jwt:SigningKeyPath",
+        ["PUBLIC_BASE_URL"] = "Jwt:PublicBaseUrl",
         ["DATABASE_URL"] = "Database:Url",
         ["BCRYPT_WORK_FACTOR"] = "Passwords:WorkFactor",
         ["ADMIN_USERNAME"] = "Admin:UserName",

@@ -16,17 +16,28 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
 
-    public async Task<IssuedRefreshToken> IssueAsync(User user, CancellationToken cancellationToken)
+    /// <summary>Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/> granted.</summary>
+    public async Task<IssuedRefreshToken> IssueAsync(User user, string clientId, string? scope, CancellationToken cancellationToken)
     {
         var now = Now();
-        var familyId = Guid.NewGuid();
-        var (token, row) = NewToken(user, familyId, now, now.AddDays(options.Value.AbsoluteLifetimeDays));
+        var family = new RefreshToken
+        {
+            TokenHash = "",
+            StampDigest = "",
+            FamilyId = Guid.NewGuid(),
+            FamilyExpiresAt = now.AddDays(options.Value.AbsoluteLifetimeDays),
+            AuthTime = now,
+            ClientId = clientId,
+            Scope = scope,
+        };
+        var (token, row) = NewToken(user, family, now);
         db.RefreshTokens.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        return new IssuedRefreshToken(token, familyId);
+        return Issued(token, row);
     }
 
-    public async Task<RefreshOutcome> RotateAsync(string presented, CancellationToken cancellationToken)
+    /// <param name="clientId">With registered clients, the authenticated client, which must be the one the token was issued to; else null.</param>
+    public async Task<RefreshOutcome> RotateAsync(string presented, string? clientId, CancellationToken cancellationToken)
     {
         var now = Now();
         var hash = Hash(presented);
@@ -53,6 +64,12 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
             return new RefreshOutcome.Refused("The refresh token has expired.");
         }
 
+        // RFC 6749 §6: a refresh token is bound to the client it was issued to.
+        if (clientId is not null && current.ClientId != clientId)
+        {
+            return new RefreshOutcome.Refused("The refresh token was issued to another client.");
+        }
+
         var user = current.User!;
         if (current.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
         {
@@ -77,24 +94,57 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
-        var (token, next) = NewToken(user, current.FamilyId, now, current.FamilyExpiresAt);
+        var (token, next) = NewToken(user, current, now);
         db.RefreshTokens.Add(next);
         await db.SaveChangesAsync(cancellationToken);
         await db.RefreshTokens.Where(t => t.Id == current.Id)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new RefreshOutcome.Rotated(user, new IssuedRefreshToken(token, current.FamilyId));
+        return new RefreshOutcome.Rotated(user, Issued(token, next));
     }
 
-    /// <summary>RFC 7009: ends the family of the presented token; unknown tokens are silently ignored.</summary>
-    public async Task RevokeAsync(string presented, CancellationToken cancellationToken)
+    /// <summary>
+    /// RFC 7009: ends the family of the presented token; unknown tokens are silently ignored, and so are tokens of
+    /// another client when <paramref name="clientId"/> is given, so the answer says nothing about them either.
+    /// </summary>
+    public async Task RevokeAsync(string presented, string? clientId, CancellationToken cancellationToken)
     {
         var hash = Hash(presented);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(cancellationToken);
-        if (familyId is { } family)
+        var found = await db.RefreshTokens.Where(t => t.TokenHash == hash)
+            .Select(t => new { t.FamilyId, t.ClientId }).SingleOrDefaultAsync(cancellationToken);
+        if (found is not null && (clientId is null || found.ClientId == clientId))
         {
-            await RevokeFamilyAsync(family, cancellationToken);
+            await RevokeFamilyAsync(found.FamilyId, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The presented refresh token's row if it could be used right now (not revoked, used or expired, its account
+    /// unchanged and not locked), else null. Looks only; a used token found here is not treated as reuse.
+    /// </summary>
+    public async Task<RefreshToken?> FindLiveAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (presented.Length > MaxTokenLength)
+        {
+            return null;
+        }
+
+        var now = Now();
+        var hash = Hash(presented);
+        var row = await db.RefreshTokens.AsNoTracking().Include(t => t.User).SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        return row is { RevokedAt: null, UsedAt: null, User: { } user }
+            && now < row.ExpiresAt && now < row.FamilyExpiresAt
+            && row.StampDigest == SessionBinding.DigestOf(user.SecurityStamp)
+            && !(user.LockoutEnd is { } end && end > time.GetUtcNow())
+            ? row
+            : null;
+    }
+
+    /// <summary>Whether the sign-in session <paramref name="familyId"/> still has a token that was not revoked (logout, revocation, reuse).</summary>
+    public Task<bool> IsSessionLiveAsync(Guid familyId, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        return db.RefreshTokens.AnyAsync(t => t.FamilyId == familyId && t.RevokedAt == null && t.FamilyExpiresAt > now, cancellationToken);
     }
 
     public async Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
@@ -115,7 +165,8 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
     }
 
-    private (string Token, RefreshToken Row) NewToken(User user, Guid familyId, DateTime now, DateTime familyExpiresAt)
+    /// <summary>The next token of <paramref name="family"/>'s session, carrying over what the session started with.</summary>
+    private (string Token, RefreshToken Row) NewToken(User user, RefreshToken family, DateTime now)
     {
         var token = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var idleExpiry = now.AddDays(options.Value.IdleLifetimeDays);
@@ -123,13 +174,19 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         {
             UserId = user.Id,
             TokenHash = Hash(token),
-            FamilyId = familyId,
+            FamilyId = family.FamilyId,
             IssuedAt = now,
-            ExpiresAt = idleExpiry < familyExpiresAt ? idleExpiry : familyExpiresAt,
-            FamilyExpiresAt = familyExpiresAt,
+            ExpiresAt = idleExpiry < family.FamilyExpiresAt ? idleExpiry : family.FamilyExpiresAt,
+            FamilyExpiresAt = family.FamilyExpiresAt,
             StampDigest = SessionBinding.DigestOf(user.SecurityStamp),
+            AuthTime = family.AuthTime,
+            ClientId = family.ClientId,
+            Scope = family.Scope,
         });
     }
+
+    private static IssuedRefreshToken Issued(string token, RefreshToken row) =>
+        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope);
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

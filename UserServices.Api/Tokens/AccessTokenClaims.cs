@@ -10,6 +10,15 @@ public static class AccessTokenClaims
     public const string Email = "email";
     public const string Role = "role";
 
+    /// <summary>RFC 9068 §2.2: the OAuth2 client the token was issued to.</summary>
+    public const string ClientId = "client_id";
+
+    /// <summary>RFC 9068 §2.2.1: when the password login this token's sign-in started from happened (seconds since the epoch).</summary>
+    public const string AuthTime = "auth_time";
+
+    /// <summary>RFC 9068 §2.2.3: the granted scopes, space-separated; absent when none were granted.</summary>
+    public const string Scope = "scope";
+
     /// <summary>The refresh-token family (the sign-in session) an access token belongs to; logout ends it.</summary>
     public const string SessionId = SessionBinding.SessionIdClaim;
 

@@ -13,7 +13,8 @@ public static class BearerAuthentication
 {
     public static TokenValidationParameters ValidationParameters(SigningKeys keys, JwtOptions jwt) => new()
     {
-        ValidIssuer = jwt.Issuer,
+        // The earlier issuers too, so changing Jwt:Issuer (or setting Jwt:PublicBaseUrl) signs nobody out.
+        ValidIssuers = jwt.AcceptedIssuers,
         ValidAudience = jwt.Audience,
         IssuerSigningKeys = keys.VerificationKeys,
         ValidAlgorithms = [keys.Algorithm],

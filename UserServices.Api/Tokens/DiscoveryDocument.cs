@@ -2,16 +2,45 @@ using System.Text.Json.Serialization;
 
 namespace UserServices.Api.Tokens;
 
-/// <summary>Discovery metadata: where the token, key and revocation endpoints are and what they accept.</summary>
-public sealed record DiscoveryDocument(
-    [property: JsonPropertyName("issuer")] string Issuer,
-    [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
-    [property: JsonPropertyName("jwks_uri")] string JwksUri,
-    [property: JsonPropertyName("revocation_endpoint")] string RevocationEndpoint,
-    [property: JsonPropertyName("grant_types_supported")] string[] GrantTypesSupported,
-    [property: JsonPropertyName("token_endpoint_auth_methods_supported")] string[] TokenEndpointAuthMethodsSupported,
-    [property: JsonPropertyName("revocation_endpoint_auth_methods_supported")] string[] RevocationEndpointAuthMethodsSupported,
-    [property: JsonPropertyName("response_types_supported")] string[] ResponseTypesSupported,
-    [property: JsonPropertyName("subject_types_supported")] string[] SubjectTypesSupported,
-    [property: JsonPropertyName("id_token_signing_alg_values_supported")] string[] IdTokenSigningAlgValuesSupported,
-    [property: JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] string[] SigningAlgValuesSupported);
+/// <summary>
+/// Authorization server metadata (RFC 8414 §2), served as both <c>oauth-authorization-server</c> and
+/// <c>openid-configuration</c>. It lists only what the service does: no authorization endpoint (so no response
+/// types), no ID tokens, no JWT client authentication; absent members are left out rather than sent empty.
+/// </summary>
+public sealed record DiscoveryDocument
+{
+    [JsonPropertyName("issuer")]
+    public required string Issuer { get; init; }
+
+    [JsonPropertyName("token_endpoint")]
+    public required string TokenEndpoint { get; init; }
+
+    [JsonPropertyName("jwks_uri")]
+    public required string JwksUri { get; init; }
+
+    [JsonPropertyName("scopes_supported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ScopesSupported { get; init; }
+
+    /// <summary>Required by RFC 8414; empty because there is no authorization endpoint for a response type to go to.</summary>
+    [JsonPropertyName("response_types_supported")]
+    public IReadOnlyList<string> ResponseTypesSupported { get; init; } = [];
+
+    [JsonPropertyName("grant_types_supported")]
+    public required IReadOnlyList<string> GrantTypesSupported { get; init; }
+
+    [JsonPropertyName("token_endpoint_auth_methods_supported")]
+    public required IReadOnlyList<string> TokenEndpointAuthMethodsSupported { get; init; }
+
+    [JsonPropertyName("revocation_endpoint")]
+    public required string RevocationEndpoint { get; init; }
+
+    [JsonPropertyName("revocation_endpoint_auth_methods_supported")]
+    public required IReadOnlyList<string> RevocationEndpointAuthMethodsSupported { get; init; }
+
+    /// <summary>Only when a confidential client is registered: nobody else can call it.</summary>
+    [JsonPropertyName("introspection_endpoint"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IntrospectionEndpoint { get; init; }
+
+    [JsonPropertyName("introspection_endpoint_auth_methods_supported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? IntrospectionEndpointAuthMethodsSupported { get; init; }
+}

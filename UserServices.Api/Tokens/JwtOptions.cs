@@ -25,8 +25,21 @@ public sealed class JwtOptions
     /// <summary>Earlier HS256 secrets, still accepted while their tokens live.</summary>
     public string[] PreviousSecretKeys { get; set; } = [];
 
+    /// <summary>
+    /// The <c>iss</c> of issued tokens. Unset: <see cref="PublicBaseUrl"/> when that is set (standard discovery needs
+    /// the issuer to be the URL the metadata is fetched from), else <see cref="DefaultIssuer"/>.
+    /// </summary>
     [Required(ErrorMessage = "Jwt:Issuer must be set.")]
-    public string Issuer { get; set; } = "user-services";
+    public string Issuer { get; set; } = DefaultIssuer;
+
+    public const string DefaultIssuer = "user-services";
+
+    /// <summary>Issuers of earlier tokens, still accepted while those tokens live (e.g. after setting Jwt:PublicBaseUrl).</summary>
+    public string[] PreviousIssuers { get; set; } = [];
+
+    /// <summary>The <c>client_id</c> of tokens whose request named no client (only possible while no clients are registered).</summary>
+    [Required(ErrorMessage = "Jwt:DefaultClientId must be set.")]
+    public string DefaultClientId { get; set; } = "default";
 
     [Required(ErrorMessage = "Jwt:Audience must be set.")]
     public string Audience { get; set; } = "user-services";
@@ -39,7 +52,10 @@ public sealed class JwtOptions
     [Range(0, 30, ErrorMessage = "Jwt:ClockSkewSeconds must be between 0 and 30.")]
     public int ClockSkewSeconds { get; set; } = 30;
 
-    /// <summary>The service's public address for discovery metadata (e.g. https://auth.example.com); unset: taken from the request.</summary>
+    /// <summary>
+    /// The service's public address (PUBLIC_BASE_URL, e.g. https://auth.example.com) for discovery metadata and the
+    /// default issuer; unset: the metadata's URLs are taken from the request.
+    /// </summary>
     [Url(ErrorMessage = "Jwt:PublicBaseUrl must be an absolute URL such as https://auth.example.com.")]
     public string? PublicBaseUrl { get; set; }
 
@@ -47,4 +63,7 @@ public sealed class JwtOptions
     public bool UsesDevelopmentKey { get; set; }
 
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
+
+    /// <summary>The issuers a token may name: the current one first, then the earlier ones.</summary>
+    public IEnumerable<string> AcceptedIssuers => [Issuer, .. PreviousIssuers.Where(i => !string.IsNullOrWhiteSpace(i))];
 }

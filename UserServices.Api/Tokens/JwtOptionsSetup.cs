@@ -7,7 +7,7 @@ namespace UserServices.Api.Tokens;
 /// Rules across the Jwt settings, checked at start; in Development only, stands in a fixed key when SECRET_KEY is
 /// unset, and says so once.
 /// </summary>
-internal sealed class JwtOptionsSetup(IHostEnvironment environment, ILogger<JwtOptionsSetup> logger)
+internal sealed class JwtOptionsSetup(IHostEnvironment environment, IConfiguration configuration, ILogger<JwtOptionsSetup> logger)
     : IPostConfigureOptions<JwtOptions>, IValidateOptions<JwtOptions>
 {
     // Public by design: it signs nothing that matters, and only ever in Development.
@@ -15,6 +15,13 @@ internal sealed class JwtOptionsSetup(IHostEnvironment environment, ILogger<JwtO
 
     public void PostConfigure(string? name, JwtOptions options)
     {
+        // An issuer set explicitly wins (the HS256 drop-in keeps 'user-services'); otherwise a public address makes
+        // the issuer a URL, which is what RFC 8414 and OpenID discovery compare the metadata's issuer with.
+        if (string.IsNullOrEmpty(configuration[$"{JwtOptions.Section}:{nameof(JwtOptions.Issuer)}"]) && !string.IsNullOrEmpty(options.PublicBaseUrl))
+        {
+            options.Issuer = options.PublicBaseUrl.TrimEnd('/');
+        }
+
         if (string.IsNullOrEmpty(options.SecretKey) && environment.IsDevelopment() && options.Algorithm == "HS256")
         {
             options.SecretKey = DevelopmentKey;
@@ -27,6 +34,11 @@ internal sealed class JwtOptionsSetup(IHostEnvironment environment, ILogger<JwtO
         if (options.UsesDevelopmentKey)
         {
             logger.LogWarning("SECRET_KEY is not set: using the fixed development key. Tokens are forgeable; never run like this outside Development.");
+        }
+
+        if (!Clients.ClientIds.IsValid(options.DefaultClientId))
+        {
+            return ValidateOptionsResult.Fail($"Jwt:DefaultClientId must be 1 to {Clients.ClientIds.MaxLength} printable ASCII characters.");
         }
 
         if (options.Algorithm is "RS256" or "ES256")

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
@@ -19,7 +21,9 @@ public sealed class TokenController(
     UserManager<User> users,
     TokenIssuer issuer,
     RefreshTokenStore refreshTokens,
-    UserNameThrottle throttle) : ControllerBase
+    UserNameThrottle throttle,
+    ClientAuthentication clients,
+    IOptions<JwtOptions> jwt) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
 
@@ -30,7 +34,9 @@ public sealed class TokenController(
     /// <remarks>
     /// OAuth2 password grant (<c>grant_type</c> optional) or refresh grant (<c>grant_type=refresh_token</c>; the refresh
     /// token is rotated on every use). A wrong username or password answers 401 with <c>error: invalid_grant</c>;
-    /// a bad refresh token 400 <c>invalid_grant</c>.
+    /// a bad refresh token 400 <c>invalid_grant</c>. When clients are registered, the client authenticates with HTTP
+    /// Basic or <c>client_id</c>/<c>client_secret</c> in the form (public clients send <c>client_id</c> alone), and
+    /// <c>scope</c> is narrowed to the client's allowed scopes.
     /// </remarks>
     [HttpPost("token")]
     [RunsBcrypt]
@@ -38,20 +44,41 @@ public sealed class TokenController(
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "A field is missing or too long (`error: invalid_request`), `grant_type` is neither `password` nor `refresh_token` " +
-        "(`error: unsupported_grant_type`), or the refresh token is unknown, used, revoked or expired (`error: invalid_grant`).",
+        "(`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
+        "or the refresh token is unknown, used, revoked, expired or another client's (`error: invalid_grant`).",
         OAuthError = "invalid_request", ExampleDetail = "The 'password' field is required.")]
     [ErrorResponse(StatusCodes.Status401Unauthorized,
-        "Wrong username or password, or the account is locked out; the answer does not say which (`error: invalid_grant`).",
+        "Wrong username or password, or the account is locked out; the answer does not say which (`error: invalid_grant`). " +
+        "With registered clients also: the client is unknown, its secret is wrong or missing (`error: invalid_client`, " +
+        "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
-    public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken) => request.GrantType switch
+    public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
-        null or "password" => await PasswordGrantAsync(request, cancellationToken),
-        "refresh_token" => await RefreshGrantAsync(request, cancellationToken),
-        _ => OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type",
-            $"grant_type '{request.GrantType}' is not supported; use 'password' or 'refresh_token'."),
-    };
+        var grant = request.GrantType ?? GrantTypes.Password;
+        if (grant is not (GrantTypes.Password or GrantTypes.RefreshToken))
+        {
+            return OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type",
+                $"grant_type '{request.GrantType}' is not supported; use 'password' or 'refresh_token'.");
+        }
 
-    private async Task<IActionResult> PasswordGrantAsync(TokenRequest request, CancellationToken cancellationToken)
+        // Before any password work: an unknown client costs no bcrypt.
+        var authentication = clients.Authenticate(Request, request.ClientId, request.ClientSecret);
+        if (authentication.Client is not { } client)
+        {
+            return authentication.Refusal(Response);
+        }
+
+        if (!client.MayUse(grant))
+        {
+            return OAuthError(StatusCodes.Status400BadRequest, "unauthorized_client", $"This client may not use grant_type '{grant}'.");
+        }
+
+        return grant == GrantTypes.Password
+            ? await PasswordGrantAsync(request, client, cancellationToken)
+            : await RefreshGrantAsync(request, client, cancellationToken);
+    }
+
+    private async Task<IActionResult> PasswordGrantAsync(TokenRequest request, AuthenticatedClient client, CancellationToken cancellationToken)
     {
         if (FirstProblem(request) is { } problem)
         {
@@ -67,7 +94,8 @@ public sealed class TokenController(
         switch (await credentials.CheckAsync(request.Username!, request.Password!))
         {
             case CredentialOutcome.Verified(var user):
-                return await TokensAsync(user, await refreshTokens.IssueAsync(user, cancellationToken));
+                var scope = client.GrantScopes(request.Scope);
+                return await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
             case CredentialOutcome.Busy:
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
             default:
@@ -76,7 +104,7 @@ public sealed class TokenController(
         }
     }
 
-    private async Task<IActionResult> RefreshGrantAsync(TokenRequest request, CancellationToken cancellationToken)
+    private async Task<IActionResult> RefreshGrantAsync(TokenRequest request, AuthenticatedClient client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
         {
@@ -88,21 +116,25 @@ public sealed class TokenController(
             return OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", "The refresh token is unknown.");
         }
 
-        return await refreshTokens.RotateAsync(request.RefreshToken, cancellationToken) switch
+        // Bound to its client only once clients are registered; before, any client_id was taken on trust anyway.
+        var boundTo = client.Registration is null ? null : client.ClientId;
+        return await refreshTokens.RotateAsync(request.RefreshToken, boundTo, cancellationToken) switch
         {
-            RefreshOutcome.Rotated(var user, var next) => await TokensAsync(user, next),
+            // RFC 6749 §6: a refresh may narrow the session's scopes for this access token, never widen them.
+            RefreshOutcome.Rotated(var user, var next) => await TokensAsync(user, next,
+                string.IsNullOrEmpty(request.Scope) ? next.Scope : Scopes.Narrow(Scopes.Parse(next.Scope), request.Scope)),
             RefreshOutcome.Refused(var reason) => OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", reason),
             var other => throw new InvalidOperationException($"Unhandled refresh outcome {other}."),
         };
     }
 
-    private async Task<IActionResult> TokensAsync(User user, IssuedRefreshToken refresh)
+    private async Task<IActionResult> TokensAsync(User user, IssuedRefreshToken refresh, string? scope)
     {
-        var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId);
+        var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId, refresh.ClientId, refresh.AuthTime, scope);
         // RFC 6749 §5.1: token responses must not be cached.
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";
-        return Ok(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token));
+        return Ok(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token) { Scope = scope });
     }
 
     private static IActionResult OAuthError(int status, string error, string detail) => ProblemResponses.OAuth(status, error, detail).ToResult();

@@ -23,15 +23,15 @@ public sealed class TokenRequest
     [FromForm(Name = "refresh_token")]
     public string? RefreshToken { get; set; }
 
-    /// <summary>Accepted and ignored.</summary>
+    /// <summary>Space-separated scopes, narrowed to the client's allowed ones; ignored while no clients are registered.</summary>
     [FromForm(Name = "scope")]
     public string? Scope { get; set; }
 
-    /// <summary>Accepted and ignored.</summary>
+    /// <summary>The client (RFC 6749 §2.3.1 <c>client_secret_post</c>, or a public client's id); it becomes the token's <c>client_id</c>.</summary>
     [FromForm(Name = "client_id")]
     public string? ClientId { get; set; }
 
-    /// <summary>Accepted and ignored.</summary>
+    /// <summary>A confidential client's secret, when it does not use HTTP Basic; ignored while no clients are registered.</summary>
     [FromForm(Name = "client_secret")]
     public string? ClientSecret { get; set; }
 }

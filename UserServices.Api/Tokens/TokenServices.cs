@@ -21,6 +21,8 @@ public static class TokenServices
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<CredentialCheck>();
+        services.AddScoped<TokenIntrospection>();
+        services.AddSingleton<ServerMetadata>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

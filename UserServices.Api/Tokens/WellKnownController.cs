@@ -7,7 +7,7 @@ namespace UserServices.Api.Tokens;
 [ApiController]
 [Route(".well-known")]
 [Tags("Well-known")]
-public sealed class WellKnownController(SigningKeys keys, IOptions<JwtOptions> jwt) : ControllerBase
+public sealed class WellKnownController(SigningKeys keys, ServerMetadata metadata, IOptions<JwtOptions> jwt) : ControllerBase
 {
     /// <summary>The public keys tokens are signed with (JWKS). Empty with HS256: a shared secret is never published.</summary>
     [HttpGet("jwks.json")]
@@ -15,25 +15,21 @@ public sealed class WellKnownController(SigningKeys keys, IOptions<JwtOptions> j
     [ProducesResponseType<JsonWebKeySetDocument>(StatusCodes.Status200OK, "application/json")]
     public JsonWebKeySetDocument Jwks() => new([.. keys.PublicKeys.Select(PublishedKey.From)]);
 
-    /// <summary>OpenID-style discovery metadata, so a JwtBearer <c>Authority</c> can be pointed at this service.</summary>
+    /// <summary>Authorization server metadata (RFC 8414): the issuer, the endpoints and what they accept.</summary>
+    [HttpGet("oauth-authorization-server")]
+    [ResponseCache(Duration = 300, Location = ResponseCacheLocation.Client)]
+    [ProducesResponseType<DiscoveryDocument>(StatusCodes.Status200OK, "application/json")]
+    public DiscoveryDocument AuthorizationServer() => metadata.For(Root());
+
+    /// <summary>
+    /// The same metadata at the OpenID discovery address, where JwtBearer's <c>Authority</c> and most OAuth2 libraries
+    /// look. The service issues no ID tokens, so it lists nothing about them.
+    /// </summary>
     [HttpGet("openid-configuration")]
     [ResponseCache(Duration = 300, Location = ResponseCacheLocation.Client)]
     [ProducesResponseType<DiscoveryDocument>(StatusCodes.Status200OK, "application/json")]
-    public DiscoveryDocument Discovery()
-    {
-        // Behind a proxy the public address comes from Jwt:PublicBaseUrl; the Host header is the client's to choose.
-        var root = jwt.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
-        return new DiscoveryDocument(
-            jwt.Value.Issuer,
-            $"{root}/user/token",
-            $"{root}/.well-known/jwks.json",
-            $"{root}/user/revoke",
-            ["password", "refresh_token"],
-            ["none"],
-            ["none"],
-            ["token"],
-            ["public"],
-            [keys.Algorithm],
-            [keys.Algorithm]);
-    }
+    public DiscoveryDocument Discovery() => metadata.For(Root());
+
+    // Behind a proxy the public address comes from Jwt:PublicBaseUrl; the Host header is the client's to choose.
+    private string Root() => jwt.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
 }

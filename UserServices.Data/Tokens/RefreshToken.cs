@@ -38,4 +38,19 @@ public class RefreshToken
 
     /// <summary>Digest of the user's security stamp at issue: a password change or lock ends the family.</summary>
     public required string StampDigest { get; set; }
+
+    /// <summary>
+    /// When the password login that started the family happened, carried over on every rotation: access tokens
+    /// issued from any token of the family say it as <c>auth_time</c>.
+    /// </summary>
+    public DateTime AuthTime { get; set; }
+
+    /// <summary>
+    /// The OAuth2 client the family was issued to; only that client may refresh it once clients are registered.
+    /// Null for rows written before clients were recorded.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The scopes granted at the password login (space-separated), or null when none were.</summary>
+    public string? Scope { get; set; }
 }

@@ -10,6 +10,8 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         token.ToTable("RefreshTokens");
         token.Property(t => t.TokenHash).HasMaxLength(64);
         token.Property(t => t.StampDigest).HasMaxLength(64);
+        token.Property(t => t.ClientId).HasMaxLength(256);
+        token.Property(t => t.Scope).HasMaxLength(1024);
         token.HasIndex(t => t.TokenHash).IsUnique();
         token.HasIndex(t => t.FamilyId);
         token.HasIndex(t => t.UserId);

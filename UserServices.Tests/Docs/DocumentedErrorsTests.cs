@@ -17,6 +17,7 @@ namespace UserServices.Tests.Docs;
 public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture) : IClassFixture<DocumentedErrorsTests.Fixture>
 {
     private const string Password = "correct horse battery";
+    private const string ClientSecret = "resource-server-secret-0123456789abcdef";
     private static int _peer;
 
     public sealed class Fixture(PostgresServer server) : ServiceFixture<DocumentedErrorsTests>(server)
@@ -29,6 +30,24 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             settings["RateLimits:RegisterPerClientPerMinute"] = "3";
             settings["PasswordChecks:Concurrency"] = "1";
             settings["PasswordChecks:QueueLength"] = "0";
+        }
+
+        /// <summary>The same service with a registered confidential client: some errors exist only when clients do.</summary>
+        public UserServicesApp WithClients { get; private set; } = null!;
+
+        public override async ValueTask InitializeAsync()
+        {
+            await base.InitializeAsync();
+            var settings = UserServicesApp.Defaults(DatabaseUrl);
+            settings["Clients:0:ClientId"] = "resource-server";
+            settings["Clients:0:ClientSecret"] = ClientSecret;
+            WithClients = UserServicesApp.Start(settings);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await WithClients.DisposeAsync();
+            await base.DisposeAsync();
         }
     }
 
@@ -110,9 +129,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         ["POST /user/revoke"] = new()
         {
             [400] = () => Client().PostAsync("/user/revoke", Form(("token_type_hint", "refresh_token"))),
+            [401] = () => fixture.WithClients.CreateClient().PostAsync("/user/revoke", Form(("token", "unknown"), ("client_id", "unregistered"))),
             [413] = () => Client().PostAsync("/user/revoke", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/revoke", new { token = "x" }),
             [429] = () => Repeat(client => client.PostAsync("/user/revoke", Form(("token", "unknown")))),
+        },
+        ["POST /user/introspect"] = new()
+        {
+            [400] = () => fixture.WithClients.CreateClient().PostAsync("/user/introspect",
+                Form(("client_id", "resource-server"), ("client_secret", ClientSecret))),
+            [401] = () => Client().PostAsync("/user/introspect", Form(("token", "anything"))),
+            [413] = () => Client().PostAsync("/user/introspect", Oversized("application/x-www-form-urlencoded")),
+            [415] = () => Client().PostAsJsonAsync("/user/introspect", new { token = "x" }),
         },
         ["POST /user/logout"] = new()
         {

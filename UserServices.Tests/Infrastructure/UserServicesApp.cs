@@ -54,11 +54,13 @@ public class UserServicesApp(
     /// outside the process (a browser, another service), which cannot reach the in-memory server.
     /// </summary>
     /// <param name="testServices">Runs after the service's own registrations, to wrap one of its parts.</param>
+    /// <param name="port">On Kestrel, a port chosen by the caller; 0 lets the OS choose.</param>
     public static UserServicesApp Start(
         IReadOnlyDictionary<string, string?> settings,
         string environment = "Testing",
         bool onKestrel = false,
-        Action<IServiceCollection>? testServices = null)
+        Action<IServiceCollection>? testServices = null,
+        int port = 0)
     {
         var app = new UserServicesApp(settings, environment, testServices);
         try
@@ -66,7 +68,8 @@ public class UserServicesApp(
             if (onKestrel)
             {
                 // Port 0: the OS hands out a free port at bind time, so there is no window for another process to take it.
-                app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+                // A fixed port only for a service that must know its own URL before it starts (its OAuth issuer).
+                app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
             }
 
             app.StartServer();

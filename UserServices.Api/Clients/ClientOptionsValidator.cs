@@ -1,0 +1,42 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace UserServices.Api.Clients;
+
+/// <summary>Rules for the <c>Clients</c> list, checked at start; every message names the entry's setting.</summary>
+internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
+{
+    /// <summary>Introspection is not rate-limited, so a secret has to resist guessing by its length alone.</summary>
+    public const int MinimumSecretBytes = 32;
+
+    public ValidateOptionsResult Validate(string? name, ClientOptions options)
+    {
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Registered.Count; i++)
+        {
+            var client = options.Registered[i];
+            var setting = $"{ClientOptions.Section}:{i}";
+            if (!ClientIds.IsValid(client.ClientId))
+            {
+                problems.Add($"{setting}:ClientId must be 1 to {ClientIds.MaxLength} printable ASCII characters.");
+            }
+            else if (!seen.Add(client.ClientId))
+            {
+                problems.Add($"{setting}:ClientId '{client.ClientId}' is registered twice.");
+            }
+
+            if (client.ClientSecret is { Length: > 0 } secret && Encoding.UTF8.GetByteCount(secret) < MinimumSecretBytes)
+            {
+                problems.Add($"{setting}:ClientSecret must be at least {MinimumSecretBytes} bytes (e.g. `openssl rand -hex 32`).");
+            }
+
+            problems.AddRange(client.AllowedGrants.Where(grant => !GrantTypes.All.Contains(grant))
+                .Select(grant => $"{setting}:AllowedGrants: '{grant}' is not a grant of this service; use password or refresh_token."));
+            problems.AddRange(client.AllowedScopes.Where(scope => !Scopes.IsValidToken(scope))
+                .Select(scope => $"{setting}:AllowedScopes: '{scope}' is not a valid scope (RFC 6749 §3.3: printable ASCII without spaces, '\"' or '\\\\')."));
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
