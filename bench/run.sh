@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark, one command: builds Release, starts a throwaway PostgreSQL the way the tests do, runs the
-# BenchmarkDotNet micro-benchmarks, then the load generator, which starts the service itself and drives it over
-# loopback. The table is printed and written to bench/results/<UTC timestamp>.md. See bench/README.md.
+# The benchmark, one command: builds Release, starts a throwaway PostgreSQL with the tests' own code (LoadGen
+# pg-start), runs the BenchmarkDotNet micro-benchmarks, then the load generator, which starts the service itself and
+# drives it over loopback. The table is printed and written to bench/results/ (not committed). See bench/README.md.
 #
 #   bash bench/run.sh [--warmup SECONDS] [--measure SECONDS] [--users N] [--no-micro] [--strict]
 set -euo pipefail
@@ -30,30 +30,12 @@ say() { printf '[bench] %s\n' "$*"; }
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK (dotnet) is not on PATH." >&2; exit 2; }
 
-# The PostgreSQL server binaries, found as the tests find them: on PATH, else Debian's versioned folder.
-pg_bin=""
-if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-  pg_bin="$(dirname "$(readlink -f "$(command -v initdb)")")"   # the folder with createdb too
-else
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]]; then pg_bin="$dir"; break; fi
-  done
-fi
-if [[ -z "$pg_bin" ]]; then
-  echo "run.sh: PostgreSQL server binaries (initdb, pg_ctl) not found. Install them with: apt-get install postgresql" >&2
-  exit 2
-fi
-
 work="$(mktemp -d /tmp/userservices-bench-XXXXXX)"
 chmod 711 "$work"   # the postgres user must reach its data folder inside
-pg_root="$work/pg"
 pid_file="$work/service.pid"
+api_dll="$repo/UserServices.Api/bin/Release/net10.0/UserServices.Api.dll"
+loadgen=(dotnet "$repo/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 pg_started=0
-as_postgres=()
-if [[ "$(id -u)" == 0 ]]; then
-  # PostgreSQL refuses to run as root; runuser switches to its own system user, as the tests do.
-  as_postgres=(runuser -u postgres --)
-fi
 
 cleanup() {
   local status=$?
@@ -67,7 +49,7 @@ cleanup() {
     fi
   fi
   if ((pg_started)); then
-    "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_root/data" -m immediate -w stop >/dev/null 2>&1 || true
+    "${loadgen[@]}" pg-stop --root "$work/pg" >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
   exit "$status"
@@ -82,8 +64,6 @@ dotnet build bench/LoadGen/LoadGen.csproj -c Release -nologo -v quiet -clp:NoSum
 if ((micro)); then
   dotnet build bench/Micro/Micro.csproj -c Release -nologo -v quiet -clp:NoSummary
 fi
-api_dll="$repo/UserServices.Api/bin/Release/net10.0/UserServices.Api.dll"
-loadgen_dll="$repo/bench/LoadGen/bin/Release/net10.0/LoadGen.dll"
 
 micro_report=""
 if ((micro)); then
@@ -92,29 +72,14 @@ if ((micro)); then
   micro_report="$(ls "$work"/micro/results/*-report-github.md | head -n 1)"
 fi
 
-say "starting PostgreSQL from $pg_bin"
-mkdir -p "$pg_root"
-if ((${#as_postgres[@]})); then chown -R postgres:postgres "$pg_root"; fi
-"${as_postgres[@]}" "$pg_bin/initdb" -D "$pg_root/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$work/initdb.log"
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 40000))
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi   # taken
-  options="-p $port -k $pg_root -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-  if "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_root/data" -l "$pg_root/server.log" -w -t 60 -o "$options" start >/dev/null; then
-    pg_started=1
-    break
-  fi
-done
-if ((!pg_started)); then
-  echo "run.sh: PostgreSQL did not start:" >&2
-  cat "$pg_root/server.log" >&2 || true
-  exit 1
-fi
-"$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres userservices
-say "PostgreSQL listening on 127.0.0.1:$port"
+say "starting PostgreSQL (LoadGen pg-start: the tests' PostgresCluster)"
+pg_started=1
+pg_out="$("${loadgen[@]}" pg-start --root "$work/pg" --database userservices)"   # "<port> <root> <bin>"
+read -r port _ pg_bin <<<"$pg_out"
+say "PostgreSQL listening on 127.0.0.1:$port ($pg_bin)"
 
 set +e
-dotnet "$loadgen_dll" \
+"${loadgen[@]}" \
   --api-dll "$api_dll" \
   --database-url "Host=127.0.0.1;Port=$port;Username=postgres;Database=userservices" \
   --results-dir "$repo/bench/results" \

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 
 namespace LoadGen;
@@ -19,6 +20,9 @@ internal sealed record LoadResult(string Name, int Connections, long Ok, long Er
 internal sealed record PhaseResult(IReadOnlyList<LoadResult> Loads, double ServiceCores, double LoadGenCores, long? MaxServiceThreads)
 {
     public LoadResult this[string name] => Loads.Single(load => load.Name == name);
+
+    public string Summary() => string.Join("; ", Loads.Select(load =>
+        string.Create(CultureInfo.InvariantCulture, $"{load.Name} at {load.Connections}: {load.PerSecond:F1}/s p50 {load.P50Ms:F1} ms p99 {load.P99Ms:F1} ms, {load.Errors} errors")));
 }
 
 internal static class Load
@@ -34,7 +38,7 @@ internal static class Load
         var running = loads.Select(load => RunOneAsync(service.BaseAddress, load, windowStart, windowEnd)).ToArray();
 
         // Service CPU and thread count across exactly the measured window.
-        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), windowStart));
+        await Task.Delay(Until(windowStart));
         var serviceCpu = service.CpuTime();
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         long? maxThreads = null;
@@ -121,6 +125,13 @@ internal static class Load
             Percentile(all, 99),
             all.Length == 0 ? double.NaN : Milliseconds(all[^1]),
             done.Select(worker => worker.firstError).FirstOrDefault(error => error is not null));
+    }
+
+    /// <summary>From now to a Stopwatch timestamp; zero once it has passed.</summary>
+    private static TimeSpan Until(long timestamp)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <summary>Nearest rank: the smallest value with at least p % of the values at or below it.</summary>
