@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "pg-start" => await PostgresCommands.StartAsync(args[1..]),
     "pg-stop" => await PostgresCommands.StopAsync(args[1..]),
+    "peers" => await PeersRun.RunAsync(BenchOptions.Parse(args[1..])),
     "-h" or "--help" => Help(),
     _ => await ServiceRun.RunAsync(BenchOptions.Parse(args)),
 };
@@ -14,6 +15,8 @@ static int Help()
 {
     Console.WriteLine($"""
         LoadGen --api-dll DLL --database-url URL [--warmup S] [--measure S] [--users N] ...   UserServices alone
+        LoadGen peers --api-dll DLL --database-url URL [--seed-dir DIR] [--identity-dir DIR --identity-database CS] ...
+                                                                         UserServices and the peers side by side
         {PostgresCommands.Usage}
         """);
     return 0;
