@@ -63,7 +63,7 @@ internal static class PeersRun
             {
                 await MeasureAsync(result);
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or KeyNotFoundException or TaskCanceledException)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or KeyNotFoundException or TaskCanceledException or System.Text.Json.JsonException)
             {
                 result.Failure = e.Message;
                 Say($"{result.Target.Name}: FAILED: {e.Message}");
