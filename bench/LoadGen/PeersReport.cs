@@ -21,7 +21,7 @@ internal sealed class PeersReport(BenchOptions options, string stamp, string loa
         text.AppendLine(Inv($"- Load average (1/5/15 min, runnable/total, last pid) before: `{loadBefore}`, after: `{loadAfter}`; per service, before → after its turn: {string.Join("; ", results.Select(r => Inv($"{r.Target.Name} `{r.LoadBefore ?? "—"}` → `{r.LoadAfter ?? "—"}`")))}"));
         text.AppendLine(Inv($"- One service at a time (the others stopped), the same load generator, {options.Users} accounts with the same password, profile `GET /user/user` with each one's bearer token; only requests completed inside a measured window count, p99 by nearest rank over every successful request."));
         text.AppendLine(Inv($"- Phases per service: process 1 serves setup, profile alone ({ProfileLoad}), logins alone ({LoginLoad}), then profile ({ProfileLoad}) under a {WarmFloodLoad} login flood (warm: that process has already served logins). Processes 2 and 3 are fresh: profile alone, then, with the profile load running, the first logins the process ever serves ({ColdLoads}), measured from the flood's first request."));
-        text.AppendLine("- Bound: the machine's cores ÷ one verification of the service's own password hash on one core, timed in this run before any service started.");
+        text.AppendLine("- Bound: the machine's cores ÷ one verification of the service's own password hash (its own library) on one core, median of 9, timed at the start of that service's turn while no service ran.");
         text.AppendLine();
         text.Append("| Figure | Better | ");
         text.AppendJoin(" | ", results.Select(r => r.Target.Name));
