@@ -3,6 +3,9 @@ using System.Globalization;
 namespace LoadGen;
 
 /// <summary>Command-line settings: <c>--name value</c> pairs; bench/run.sh passes them through.</summary>
+/// <param name="SeedDir">The Python peer's folder, already set up by its start.sh; none: the peers run skips it.</param>
+/// <param name="IdentityDir">The identity-api peer's folder, already built by its start.sh; none: skipped.</param>
+/// <param name="IdentityDatabase">The identity-api peer's connection string (its ConnectionStrings:Default).</param>
 internal sealed record BenchOptions(
     string ApiDll,
     string DatabaseUrl,
@@ -13,7 +16,11 @@ internal sealed record BenchOptions(
     TimeSpan Warmup,
     TimeSpan Measure,
     int Users,
-    int WorkFactor)
+    int WorkFactor,
+    string Python,
+    string? SeedDir,
+    string? IdentityDir,
+    string? IdentityDatabase)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -34,6 +41,7 @@ internal sealed record BenchOptions(
         double Number(string name, double fallback) => values.TryGetValue(name, out var value)
             ? double.Parse(value, CultureInfo.InvariantCulture)
             : fallback;
+        string? Folder(string name) => values.TryGetValue(name, out var value) ? Path.GetFullPath(value) : null;
 
         var options = new BenchOptions(
             ApiDll: Path.GetFullPath(Required("api-dll")),
@@ -45,10 +53,19 @@ internal sealed record BenchOptions(
             Warmup: TimeSpan.FromSeconds(Number("warmup", 3)),
             Measure: TimeSpan.FromSeconds(Number("measure", 10)),
             Users: (int)Number("users", 32),
-            WorkFactor: (int)Number("work-factor", 12));
+            WorkFactor: (int)Number("work-factor", 12),
+            Python: values.GetValueOrDefault("python") ?? "/usr/bin/python3",
+            SeedDir: Folder("seed-dir"),
+            IdentityDir: Folder("identity-dir"),
+            IdentityDatabase: values.GetValueOrDefault("identity-database"));
         if (options.Measure <= TimeSpan.Zero || options.Warmup < TimeSpan.Zero || options.Users < 1)
         {
             throw new ArgumentException("--measure must be > 0, --warmup >= 0 and --users >= 1.");
+        }
+
+        if (options.IdentityDir is not null && options.IdentityDatabase is null)
+        {
+            throw new ArgumentException("--identity-dir needs --identity-database.");
         }
 
         return options;

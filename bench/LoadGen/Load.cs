@@ -1,16 +1,22 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 
 namespace LoadGen;
 
 /// <summary>One kind of request driven at a fixed number of connections, one worker task per connection.</summary>
-internal sealed record LoadSpec(string Name, int Connections, HttpStatusCode Expected, Func<long, HttpRequestMessage> NewRequest);
+/// <param name="StartsWithWindow">
+/// Sends nothing before the measured window opens: a load that starts cold while the others run warm (the first
+/// login flood a process sees). Otherwise every load starts at once and the warm-up is discarded.
+/// </param>
+internal sealed record LoadSpec(string Name, int Connections, HttpStatusCode Expected, Func<long, HttpRequestMessage> NewRequest, bool StartsWithWindow = false);
 
 /// <summary>
 /// What one load did inside the measured window. Only requests that completed inside the window count; latencies
 /// are those of the successful ones, every one recorded, percentiles by nearest rank over the sorted list.
 /// </summary>
-internal sealed record LoadResult(string Name, int Connections, long Ok, long Errors, double Seconds, double P50Ms, double P99Ms, double MaxMs, string? FirstError)
+/// <param name="FirstOkMs">From the load's first request to its first successful response, inside the window or not.</param>
+internal sealed record LoadResult(string Name, int Connections, long Ok, long Errors, double Seconds, double P50Ms, double P99Ms, double MaxMs, string? FirstError, double FirstOkMs)
 {
     public double PerSecond => Ok / Seconds;
 }
@@ -19,6 +25,9 @@ internal sealed record LoadResult(string Name, int Connections, long Ok, long Er
 internal sealed record PhaseResult(IReadOnlyList<LoadResult> Loads, double ServiceCores, double LoadGenCores, long? MaxServiceThreads)
 {
     public LoadResult this[string name] => Loads.Single(load => load.Name == name);
+
+    public string Summary() => string.Join("; ", Loads.Select(load =>
+        string.Create(CultureInfo.InvariantCulture, $"{load.Name} at {load.Connections}: {load.PerSecond:F1}/s p50 {load.P50Ms:F1} ms p99 {load.P99Ms:F1} ms, first ok after {load.FirstOkMs:F0} ms, {load.Errors} errors")));
 }
 
 internal static class Load
@@ -34,7 +43,7 @@ internal static class Load
         var running = loads.Select(load => RunOneAsync(service.BaseAddress, load, windowStart, windowEnd)).ToArray();
 
         // Service CPU and thread count across exactly the measured window.
-        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), windowStart));
+        await Task.Delay(Until(windowStart));
         var serviceCpu = service.CpuTime();
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         long? maxThreads = null;
@@ -64,7 +73,14 @@ internal static class Load
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(120),
         };
+        if (load.StartsWithWindow)
+        {
+            await Task.Delay(Until(windowStart));
+        }
+
         long sequence = -1;
+        var started = Stopwatch.GetTimestamp();
+        var firstOk = long.MaxValue;
         var workers = Enumerable.Range(0, load.Connections).Select(_ => Task.Run(async () =>
         {
             var latencies = new List<long>(4096);
@@ -88,6 +104,15 @@ internal static class Load
                 }
 
                 var end = Stopwatch.GetTimestamp();
+                if (error is null && end < Interlocked.Read(ref firstOk))
+                {
+                    // Racing workers: keep the earliest.
+                    long seen;
+                    while (end < (seen = Interlocked.Read(ref firstOk)) && Interlocked.CompareExchange(ref firstOk, end, seen) != seen)
+                    {
+                    }
+                }
+
                 if (end < windowStart || end >= windowEnd)
                 {
                     continue;
@@ -120,7 +145,15 @@ internal static class Load
             Percentile(all, 50),
             Percentile(all, 99),
             all.Length == 0 ? double.NaN : Milliseconds(all[^1]),
-            done.Select(worker => worker.firstError).FirstOrDefault(error => error is not null));
+            done.Select(worker => worker.firstError).FirstOrDefault(error => error is not null),
+            firstOk == long.MaxValue ? double.NaN : Milliseconds(firstOk - started));
+    }
+
+    /// <summary>From now to a Stopwatch timestamp; zero once it has passed.</summary>
+    private static TimeSpan Until(long timestamp)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <summary>Nearest rank: the smallest value with at least p % of the values at or below it.</summary>

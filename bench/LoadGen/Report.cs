@@ -117,10 +117,10 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
 
     private static double Megabytes(long? kilobytes) => kilobytes is { } kb ? kb * 1024 / 1e6 : double.NaN;
 
-    private static string CpuModel() => File.ReadLines("/proc/cpuinfo")
+    internal static string CpuModel() => File.ReadLines("/proc/cpuinfo")
         .FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
 
-    private static double MemoryGb()
+    internal static double MemoryGb()
     {
         var line = File.ReadLines("/proc/meminfo").First(line => line.StartsWith("MemTotal:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024 / 1e9;

@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace LoadGen;
 
 /// <summary>
-/// The service under test, started as <c>dotnet UserServices.Api.dll</c> (Release) so that start-up is timed
-/// from the moment the process is created. Its output goes to a log file next to the results.
+/// A service under test, started as a child process so that start-up is timed from the moment the process is
+/// created and its CPU time and memory can be read. Its output goes to a log file next to the results.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
@@ -27,47 +27,30 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>Process creation to the first 200 from /health/ready.</summary>
+    /// <summary>Process creation to the first 200 from the launch's ready path.</summary>
     public TimeSpan StartToReady { get; private set; }
 
-    public static Dictionary<string, string> Environment(BenchOptions options, string secretKey, int? gateConcurrency, int port) => new()
+    /// <summary>Runs a command of the service's program to completion (e.g. <c>migrate</c>); throws unless it exits 0.</summary>
+    public static async Task RunToCompletionAsync(ServiceLaunch launch, string logPath)
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["DATABASE_URL"] = options.DatabaseUrl,
-        ["SECRET_KEY"] = secretKey,
-        ["BCRYPT_WORK_FACTOR"] = options.WorkFactor.ToString(CultureInfo.InvariantCulture),
-        // The benchmark measures capacity, not the abuse limits: make them unreachable.
-        ["RateLimits__TokenPerClientPerMinute"] = "100000000",
-        ["RateLimits__TokenPerUserPerMinute"] = "100000000",
-        ["RateLimits__RegisterPerClientPerMinute"] = "100000000",
-        ["PasswordChecks__Concurrency"] = (gateConcurrency ?? 0).ToString(CultureInfo.InvariantCulture),
-        ["Urls"] = $"http://127.0.0.1:{port}",
-    };
-
-    /// <summary>Runs <c>dotnet UserServices.Api.dll migrate</c> to completion, so timed starts find the schema in place.</summary>
-    public static async Task MigrateAsync(BenchOptions options, string secretKey, string logPath)
-    {
-        var info = StartInfo(options, Environment(options, secretKey, null, FreePort()), "migrate");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service.");
+        using var process = Process.Start(StartInfo(launch)) ?? throw new InvalidOperationException($"Could not start {launch.FileName}.");
         var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
         await process.WaitForExitAsync();
         var text = string.Concat(await output);
         await File.WriteAllTextAsync(logPath, text);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"`dotnet UserServices.Api.dll migrate` exited with {process.ExitCode}:\n{text}");
+            throw new InvalidOperationException($"`{launch.FileName} {string.Join(' ', launch.Arguments)}` exited with {process.ExitCode}:\n{text}");
         }
     }
 
-    public static async Task<ServiceProcess> StartAsync(BenchOptions options, string secretKey, int? gateConcurrency, string logPath)
+    public static async Task<ServiceProcess> StartAsync(ServiceLaunch launch, string logPath, string? pidFile)
     {
-        var port = FreePort();
-        var info = StartInfo(options, Environment(options, secretKey, gateConcurrency, port), null);
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var clock = Stopwatch.StartNew();
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service.");
-        var service = new ServiceProcess(process, log, new Uri($"http://127.0.0.1:{port}"));
-        if (options.PidFile is { } pidFile)
+        var process = Process.Start(StartInfo(launch)) ?? throw new InvalidOperationException($"Could not start {launch.FileName}.");
+        var service = new ServiceProcess(process, log, new Uri($"http://127.0.0.1:{launch.Port}"));
+        if (pidFile is not null)
         {
             // bench/run.sh kills exactly this process if the load generator dies without stopping it.
             await File.WriteAllTextAsync(pidFile, process.Id.ToString(CultureInfo.InvariantCulture));
@@ -84,19 +67,21 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited with {process.ExitCode} before it was ready; see {logPath}.");
+                var code = process.ExitCode;
+                await service.DisposeAsync();
+                throw new InvalidOperationException($"{launch.FileName} exited with {code} before it was ready; see {logPath}.");
             }
 
             try
             {
-                using var response = await client.GetAsync("/health/ready");
+                using var response = await client.GetAsync(launch.ReadyPath);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     service.StartToReady = clock.Elapsed;
                     return service;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet.
             }
@@ -104,11 +89,19 @@ internal sealed class ServiceProcess : IAsyncDisposable
             if (clock.Elapsed > deadline)
             {
                 await service.DisposeAsync();
-                throw new TimeoutException($"The service was not ready within {deadline.TotalSeconds} s; see {logPath}.");
+                throw new TimeoutException($"{launch.FileName} was not ready within {deadline.TotalSeconds} s; see {logPath}.");
             }
 
             await Task.Delay(2);
         }
+    }
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A line of /proc/&lt;pid&gt;/status in kB (VmHWM, VmRSS) or as a count (Threads).</summary>
@@ -152,23 +145,21 @@ internal sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(BenchOptions options, Dictionary<string, string> environment, string? command)
+    private static ProcessStartInfo StartInfo(ServiceLaunch launch)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launch.FileName)
         {
-            // The content root (appsettings.json) is the working directory; no .env lies there.
-            WorkingDirectory = Path.GetDirectoryName(options.ApiDll)!,
+            WorkingDirectory = launch.WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(options.ApiDll);
-        if (command is not null)
+        foreach (var argument in launch.Arguments)
         {
-            info.ArgumentList.Add(command);
+            info.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in launch.Environment)
         {
             info.Environment[name] = value;
         }
@@ -185,12 +176,5 @@ internal sealed class ServiceProcess : IAsyncDisposable
                 _log.WriteLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

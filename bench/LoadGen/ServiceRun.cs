@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace LoadGen;
+
+/// <summary>
+/// The default run: UserServices alone, every phase of bench/README.md, with the default bcrypt gate and with the
+/// gate off; the table goes to bench/results/&lt;UTC timestamp&gt;.md.
+/// </summary>
+internal static class ServiceRun
+{
+    private const string Password = "correct horse battery staple 42";
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        Directory.CreateDirectory(options.ResultsDir);
+        var secretKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        var runId = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var total = Stopwatch.StartNew();
+
+        void Say(string message) => Console.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1} s] {message}");
+
+        async Task<PhaseResult> Phase(ServiceProcess service, string name, params LoadSpec[] loads)
+        {
+            var result = await Load.RunAsync(service, options.Warmup, options.Measure, loads);
+            Say($"{name}: {result.Summary()}");
+            return result;
+        }
+
+        Say($"bcrypt: timing BCrypt.Verify at cost {options.WorkFactor} on one core");
+        var verifySeconds = VerifyTime.Bcrypt(options.WorkFactor, Password, samples: 9);
+        var bound = Environment.ProcessorCount / verifySeconds;
+        Say($"bcrypt: {verifySeconds * 1000:F1} ms per verify, bound {bound:F2} logins/s on {Environment.ProcessorCount} cores");
+
+        var gated = Targets.UserServices(options, secretKey, null, Password);
+        Say("migrate: dotnet UserServices.Api.dll migrate");
+        await gated.Prepare!(Path.Combine(options.ResultsDir, $"{stamp}-migrate.log"));
+
+        var users = Enumerable.Range(0, options.Users).Select(i => $"b{runId}u{i}").ToArray();
+        UserPool pool;
+        PhaseResult live, ready, profile, login, register, flood, profileOpen, floodOpen;
+        TimeSpan startGated, startOpen;
+        long? peakGated, peakOpen;
+
+        LoadSpec Get(string path) => new($"GET {path}", 32, System.Net.HttpStatusCode.OK, _ => new HttpRequestMessage(HttpMethod.Get, path));
+
+        await using (var service = await ServiceProcess.StartAsync(gated.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-gated.log"), options.PidFile))
+        {
+            startGated = service.StartToReady;
+            Say($"service (default gate) ready in {startGated.TotalMilliseconds:F0} ms, pid {service.Pid}");
+            pool = await UserPool.PrepareAsync(gated, service.BaseAddress, users);
+            Say($"setup: {users.Length} users registered and logged in");
+
+            live = await Phase(service, "/health/live", Get("/health/live"));
+            ready = await Phase(service, "/health/ready", Get("/health/ready"));
+            profile = await Phase(service, "profile alone", pool.Profile(32));
+            login = await Phase(service, "logins alone", pool.Login(4));
+            register = await Phase(service, "registrations", new LoadSpec(gated.RegisterName, 4, gated.Registered, n => gated.Register($"b{runId}r{n}")));
+            flood = await Phase(service, "profile under login flood", pool.Profile(32), pool.Login(32));
+            peakGated = service.Status("VmHWM");
+        }
+
+        var open = Targets.UserServices(options, secretKey, 1024, Password);
+        await using (var service = await ServiceProcess.StartAsync(open.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-open.log"), options.PidFile))
+        {
+            startOpen = service.StartToReady;
+            Say($"service (gate at 1024) ready in {startOpen.TotalMilliseconds:F0} ms, pid {service.Pid}");
+            profileOpen = await Phase(service, "profile alone (gate off)", pool.Profile(32));
+            floodOpen = await Phase(service, "profile under login flood (gate off)", pool.Profile(32), pool.Login(32));
+            peakOpen = service.Status("VmHWM");
+        }
+
+        var report = new Report(options, stamp, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), total.Elapsed, verifySeconds, bound)
+        {
+            Live = live,
+            Ready = ready,
+            Profile = profile,
+            Login = login,
+            Register = register,
+            Flood = flood,
+            ProfileOpen = profileOpen,
+            FloodOpen = floodOpen,
+            StartGated = startGated,
+            StartOpen = startOpen,
+            PeakGatedKb = peakGated,
+            PeakOpenKb = peakOpen,
+        };
+        var markdown = report.Render();
+        var path = Path.Combine(options.ResultsDir, $"{stamp}.md");
+        await File.WriteAllTextAsync(path, markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Say($"written to {path}");
+        return report.AllPassed ? 0 : 3;
+    }
+}
