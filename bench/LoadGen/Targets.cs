@@ -40,7 +40,7 @@ internal static class Targets
             HttpStatusCode.Created,
             user => FormLogin(user, password),
             body => body.GetProperty("access_token").GetString()!,
-            string.Create(CultureInfo.InvariantCulture, $"bcrypt cost {options.WorkFactor} (BCrypt.Net-Next)"),
+            string.Create(CultureInfo.InvariantCulture, $"bcrypt cost {options.WorkFactor} ({VerifyTime.ServiceBcrypt.Name})"),
             () => VerifyTime.Bcrypt(options.WorkFactor, password, samples: 9));
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using UserServices.Api.Passwords;
 
 namespace LoadGen;
 
@@ -11,16 +12,20 @@ namespace LoadGen;
 /// </summary>
 internal static class VerifyTime
 {
-    /// <summary>BCrypt.Net-Next, the library UserServices hashes with.</summary>
+    /// <summary>What UserServices verifies with by default: the system's libxcrypt (C), else BCrypt.Net-Next.</summary>
+    public static IBcrypt ServiceBcrypt => NativeBcrypt.IsAvailable() ? new NativeBcrypt() : new ManagedBcrypt();
+
+    /// <summary>One verification with <see cref="ServiceBcrypt"/>, the same code the service runs.</summary>
     public static double Bcrypt(int workFactor, string password, int samples)
     {
-        var hash = BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(workFactor, 'b'));
-        if (!BCrypt.Net.BCrypt.Verify(password, hash))
+        var bcrypt = ServiceBcrypt;
+        var hash = bcrypt.Hash(password, workFactor);
+        if (bcrypt.Compute(password, hash) != hash)
         {
             throw new InvalidOperationException("bcrypt did not verify its own hash.");
         }
 
-        return Median(samples, () => BCrypt.Net.BCrypt.Verify(password, hash));
+        return Median(samples, () => bcrypt.Compute(password, hash));
     }
 
     /// <summary>

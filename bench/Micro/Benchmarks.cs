@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using UserServices.Api.Auth;
+using UserServices.Api.Passwords;
+using UserServices.Api.Tokens;
 using UserServices.Data.Users;
 
 namespace Micro;
@@ -41,7 +42,10 @@ public class TokenBenchmarks
     public async Task<bool> Validate() => (await _handler.ValidateTokenAsync(_token, _parameters)).IsValid;
 }
 
-/// <summary>One bcrypt verification through the service's hasher: what each login costs on one core.</summary>
+/// <summary>
+/// One bcrypt verification through the service's hasher, with each implementation: what each login costs on one
+/// core, native (libxcrypt, the default where present) against managed (BCrypt.Net-Next, the fallback).
+/// </summary>
 [MemoryDiagnoser]
 public class PasswordBenchmarks
 {
@@ -53,10 +57,14 @@ public class PasswordBenchmarks
     [Params(4, 12)]
     public int WorkFactor { get; set; }
 
+    [Params("native", "managed")]
+    public string Backend { get; set; } = "native";
+
     [GlobalSetup]
     public void Setup()
     {
-        _hasher = new BcryptPasswordHasher(Options.Create(new PasswordHashingOptions { WorkFactor = WorkFactor }));
+        IBcrypt bcrypt = Backend == "native" ? new NativeBcrypt() : new ManagedBcrypt();
+        _hasher = new BcryptPasswordHasher(bcrypt, Options.Create(new PasswordHashingOptions { WorkFactor = WorkFactor }));
         _hash = _hasher.HashPassword(_user, Password);
     }
 
