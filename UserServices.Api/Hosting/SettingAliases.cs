@@ -32,24 +32,30 @@ public static class SettingAliases
     private static void ApplyAliases(object target, string section, IConfiguration configuration)
     {
         var prefix = section + ":";
-        var values = ByVariable
-            .Where(alias => alias.Value.StartsWith(prefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(configuration[alias.Key]))
-            .ToDictionary(alias => alias.Value[prefix.Length..], alias => configuration[alias.Key]);
-        if (values.Count == 0)
+        var failures = new List<string>();
+        foreach (var (variable, setting) in ByVariable.Where(alias => alias.Value.StartsWith(prefix, StringComparison.Ordinal)))
         {
-            return;
+            if (string.IsNullOrEmpty(configuration[variable]))
+            {
+                continue;
+            }
+
+            try
+            {
+                new ConfigurationBuilder()
+                    .AddInMemoryCollection([KeyValuePair.Create(setting[prefix.Length..], configuration[variable])])
+                    .Build()
+                    .Bind(target);
+            }
+            catch (InvalidOperationException)
+            {
+                // One line naming the variable, never its value: some of these are secrets.
+                failures.Add($"{variable} is not a valid value for {setting}.");
+            }
         }
 
-        try
+        if (failures.Count > 0)
         {
-            new ConfigurationBuilder().AddInMemoryCollection(values).Build().Bind(target);
-        }
-        catch (InvalidOperationException)
-        {
-            // A value of the wrong type (BCRYPT_WORK_FACTOR=twelve): one line naming the variable, not a stack trace.
-            var failures = values.Keys
-                .Select(key => ByVariable.First(alias => alias.Value == prefix + key).Key)
-                .Select(variable => $"{variable} '{configuration[variable]}' is not a valid value for {ByVariable[variable]}.");
             throw new OptionsValidationException(section, target.GetType(), failures);
         }
     }

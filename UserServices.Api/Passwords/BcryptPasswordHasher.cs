@@ -26,7 +26,8 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
         _workFactor = options.Value.WorkFactor;
         // Made on a password thread once the host starts (see PasswordWorkers.StartAsync), not in the constructor:
         // one hash at cost 12 takes a quarter of a second.
-        _dummyHash = new Lazy<string>(() => _bcrypt.Hash(Guid.NewGuid().ToString(), _workFactor));
+        // PublicationOnly: a failure is tried again on the next use rather than remembered for the process's life.
+        _dummyHash = new Lazy<string>(() => _bcrypt.Hash(Guid.NewGuid().ToString(), _workFactor), LazyThreadSafetyMode.PublicationOnly);
     }
 
     public string Backend => _bcrypt.Name;

@@ -15,38 +15,46 @@ public sealed class PasswordWork(PasswordWorkers workers, BcryptPasswordHasher h
     /// stored one is cheaper than the configured cost, so that Identity's <c>CheckPasswordAsync</c> or
     /// <c>ChangePasswordAsync</c> that follows costs no bcrypt of its own.
     /// </summary>
-    public Task<PasswordVerdict> VerifyAsync(User user, string password) => user.PasswordHash is { } hash
-        ? VerifyAsync(PrecomputedPasswordWork.Box(), user, hash, password)
-        : SpendAsDummyAsync(password);
+    /// <param name="upgrade">Also compute the upgraded hash of a cheaper stored one (a login); a password change,
+    /// which replaces the hash anyway, does not need it.</param>
+    public Task<PasswordVerdict> VerifyAsync(User user, string password, CancellationToken cancellationToken, bool upgrade = true) =>
+        user.PasswordHash is { } hash
+            ? VerifyAsync(PrecomputedPasswordWork.Box(), user, hash, password, upgrade, cancellationToken)
+            : SpendAsDummyAsync(password, cancellationToken);
 
     /// <summary>One verification's worth of work for a login that has nothing to verify against (see CredentialCheck).</summary>
-    public async Task<bool> TrySpendAsDummyAsync(string password)
+    public async Task<bool> TrySpendAsDummyAsync(string password, CancellationToken cancellationToken)
     {
-        var work = workers.TryRun(() =>
-        {
-            hasher.VerifyAgainstDummy(password);
-            return true;
-        });
+        var work = workers.TryRun(
+            () =>
+            {
+                hasher.VerifyAgainstDummy(password);
+                return true;
+            },
+            cancellationToken);
         return work is not null && await work;
     }
 
     /// <summary>Hashes a new password ahead of <c>CreateAsync</c>/<c>ChangePasswordAsync</c>; false when busy.</summary>
-    public Task<bool> TryHashAsync(User user, string password) =>
+    public Task<bool> TryHashAsync(User user, string password, CancellationToken cancellationToken) =>
         // Too long for bcrypt: the password policy refuses it before Identity would hash it, so there is nothing to do.
         Encoding.UTF8.GetByteCount(password) > BcryptPasswordHasher.MaxPasswordBytes
             ? Task.FromResult(true)
-            : HashAsync(PrecomputedPasswordWork.Box(), user, password);
+            : HashAsync(PrecomputedPasswordWork.Box(), user, password, cancellationToken);
 
-    private async Task<PasswordVerdict> SpendAsDummyAsync(string password) =>
-        await TrySpendAsDummyAsync(password) ? PasswordVerdict.DoesNotMatch : PasswordVerdict.Busy;
+    private async Task<PasswordVerdict> SpendAsDummyAsync(string password, CancellationToken cancellationToken) =>
+        await TrySpendAsDummyAsync(password, cancellationToken) ? PasswordVerdict.DoesNotMatch : PasswordVerdict.Busy;
 
-    private async Task<PasswordVerdict> VerifyAsync(PrecomputedPasswordWork.Holder box, User user, string hash, string password)
+    private async Task<PasswordVerdict> VerifyAsync(
+        PrecomputedPasswordWork.Holder box, User user, string hash, string password, bool upgrade, CancellationToken cancellationToken)
     {
-        var work = workers.TryRun(() =>
-        {
-            var verified = hasher.Verify(password, hash);
-            return (verified, newHash: verified && hasher.NeedsRehash(hash) ? hasher.HashPassword(user, password) : null);
-        });
+        var work = workers.TryRun(
+            () =>
+            {
+                var verified = hasher.Verify(password, hash);
+                return (verified, newHash: upgrade && verified && hasher.NeedsRehash(hash) ? hasher.HashPassword(user, password) : null);
+            },
+            cancellationToken);
         if (work is null)
         {
             return PasswordVerdict.Busy;
@@ -58,9 +66,9 @@ public sealed class PasswordWork(PasswordWorkers workers, BcryptPasswordHasher h
         return verified ? PasswordVerdict.Matches : PasswordVerdict.DoesNotMatch;
     }
 
-    private async Task<bool> HashAsync(PrecomputedPasswordWork.Holder box, User user, string password)
+    private async Task<bool> HashAsync(PrecomputedPasswordWork.Holder box, User user, string password, CancellationToken cancellationToken)
     {
-        var work = workers.TryRun(() => hasher.HashPassword(user, password));
+        var work = workers.TryRun(() => hasher.HashPassword(user, password), cancellationToken);
         if (work is null)
         {
             return false;

@@ -37,22 +37,29 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
     public int InFlight => Volatile.Read(ref _admitted);
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a password thread; null when the threads are busy and the queue is full.
-    /// The continuation resumes on the thread pool, never on a password thread.
+    /// Runs <paramref name="work"/> on a password thread; null when the threads are busy and the queue is full, or
+    /// the host is stopping. The continuation resumes on the thread pool, never on a password thread. Work whose
+    /// request was abandoned before a thread took it is dropped, so a client that gives up costs no bcrypt.
     /// </summary>
-    public Task<T>? TryRun<T>(Func<T> work)
+    public Task<T>? TryRun<T>(Func<T> work, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Increment(ref _admitted) > _capacity)
+        if (Interlocked.Increment(ref _admitted) > _capacity || _queue.IsAddingCompleted)
         {
             Interlocked.Decrement(ref _admitted);
             return null;
         }
 
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add(() =>
+        void Run()
         {
             try
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    done.SetCanceled(cancellationToken);
+                    return;
+                }
+
                 done.SetResult(work());
             }
             catch (Exception e)
@@ -63,7 +70,19 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
             {
                 Interlocked.Decrement(ref _admitted);
             }
-        });
+        }
+
+        try
+        {
+            _queue.Add(Run, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            // Shutdown closed the queue between the check above and now.
+            Interlocked.Decrement(ref _admitted);
+            return null;
+        }
+
         return done.Task;
     }
 
@@ -73,7 +92,7 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = TryRun(_hasher.Warm);
+        _ = TryRun(_hasher.Warm, CancellationToken.None);
         return Task.CompletedTask;
     }
 

@@ -15,11 +15,11 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
     private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
     private static readonly CredentialOutcome Busy = new CredentialOutcome.Busy();
 
-    public async Task<CredentialOutcome> CheckAsync(string userName, string password)
+    public async Task<CredentialOutcome> CheckAsync(string userName, string password, CancellationToken cancellationToken)
     {
         try
         {
-            return await CheckOnceAsync(userName, password);
+            return await CheckOnceAsync(userName, password, cancellationToken);
         }
         finally
         {
@@ -30,18 +30,18 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
         }
     }
 
-    private async Task<CredentialOutcome> CheckOnceAsync(string userName, string password)
+    private async Task<CredentialOutcome> CheckOnceAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))
         {
             // No account, or one without a password (an imported row whose hash was not bcrypt): same cost as a real check.
-            return await passwords.TrySpendAsDummyAsync(password) ? Refused : Busy;
+            return await passwords.TrySpendAsDummyAsync(password, cancellationToken) ? Refused : Busy;
         }
 
         if (await users.IsLockedOutAsync(user))
         {
-            if (!await passwords.TrySpendAsDummyAsync(password))
+            if (!await passwords.TrySpendAsDummyAsync(password, cancellationToken))
             {
                 return Busy;
             }
@@ -50,7 +50,7 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
             return Refused;
         }
 
-        if (await passwords.VerifyAsync(user, password) == PasswordVerdict.Busy)
+        if (await passwords.VerifyAsync(user, password, cancellationToken) == PasswordVerdict.Busy)
         {
             return Busy;
         }

@@ -91,7 +91,7 @@ public sealed class TokenController(
             return AuthRateLimiting.TooManyRequests(perUser);
         }
 
-        switch (await credentials.CheckAsync(request.Username!, request.Password!))
+        switch (await credentials.CheckAsync(request.Username!, request.Password!, cancellationToken))
         {
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);

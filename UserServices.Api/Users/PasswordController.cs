@@ -61,9 +61,11 @@ public sealed class PasswordController(
         else
         {
             // The bcrypt of both passwords on the password threads; the new hash only once the current one is right.
-            var verdict = await passwords.VerifyAsync(user, request.CurrentPassword);
+            var verdict = await passwords.VerifyAsync(user, request.CurrentPassword, cancellationToken, upgrade: false);
+            // A new password the policy refuses is never hashed: Identity refuses it before it would ask for the hash.
             if (verdict == PasswordVerdict.Busy
-                || (verdict == PasswordVerdict.Matches && !await passwords.TryHashAsync(user, request.NewPassword)))
+                || (verdict == PasswordVerdict.Matches && await PassesPolicyAsync(user, request.NewPassword)
+                    && !await passwords.TryHashAsync(user, request.NewPassword, cancellationToken)))
             {
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
             }
@@ -90,5 +92,18 @@ public sealed class PasswordController(
 
         await refreshTokens.RevokeAllAsync(user.Id, cancellationToken);
         return NoContent();
+    }
+
+    private async Task<bool> PassesPolicyAsync(User user, string password)
+    {
+        foreach (var validator in users.PasswordValidators)
+        {
+            if (!(await validator.ValidateAsync(users, user, password)).Succeeded)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

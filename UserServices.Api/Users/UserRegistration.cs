@@ -26,7 +26,7 @@ public sealed class UserRegistration(UserManager<User> users, UserServicesDbCont
         }
 
         // Hashing the new password is a bcrypt like a login's, on the same password threads.
-        if (!await passwords.TryHashAsync(user, request.Password!))
+        if (!await passwords.TryHashAsync(user, request.Password!, cancellationToken))
         {
             return new RegistrationOutcome.Busy();
         }

@@ -40,6 +40,32 @@ public sealed class StartupConfigurationTests(PostgresServer server)
             "Configuration error: SECRET_KEY is 10 bytes; it must be at least 32 (e.g. `openssl rand -hex 32`).");
     }
 
+    [Fact]
+    public async Task An_old_variable_of_the_wrong_type_is_named_and_no_other_value_is_printed()
+    {
+        const string Secret = "a-secret-that-must-never-be-printed-0123456789";
+        var result = await ApiProcess.RunAsync(Settings(
+            ("DATABASE_URL", await server.CreateDatabaseAsync("badminutes")), ("SECRET_KEY", Secret), ("ACCESS_TOKEN_EXPIRE_MINUTES", "30m")));
+
+        ShouldExitWithConfigurationError(result,
+            "Configuration error: ACCESS_TOKEN_EXPIRE_MINUTES is not a valid value for Jwt:AccessTokenMinutes.");
+        result.ToString().ShouldNotContain(Secret);
+        result.ToString().ShouldNotContain("SECRET_KEY");
+    }
+
+    [Fact]
+    public async Task A_setting_of_the_wrong_type_is_one_line_not_a_stack_trace()
+    {
+        var result = await ApiProcess.RunAsync(Settings(
+            ("DATABASE_URL", await server.CreateDatabaseAsync("badbackend")), ("SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+            ("Passwords__Backend", "fastest")));
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.StandardError.ShouldContain("Configuration error: Failed to convert configuration value", Case.Sensitive, result.ToString());
+        result.StandardError.ShouldContain("Passwords:Backend", Case.Sensitive, result.ToString());
+        result.StandardError.ShouldNotContain("   at ", Case.Sensitive, result.ToString());
+    }
+
     [Theory]
     [InlineData("mysql://svc:secret@db.example.com/users", "Configuration error: DATABASE_URL scheme 'mysql' is not supported; use postgresql://user:password@host:port/database.")]
     [InlineData("postgresql://", "Configuration error: DATABASE_URL is not a valid URL; expected postgresql://user:password@host:port/database.")]
