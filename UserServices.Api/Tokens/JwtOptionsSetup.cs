@@ -13,6 +13,8 @@ internal sealed class JwtOptionsSetup(IHostEnvironment environment, IConfigurati
     // Public by design: it signs nothing that matters, and only ever in Development.
     private const string DevelopmentKey = "development-only-key-do-not-use-in-production-0123456789";
 
+    private int _warned;
+
     public void PostConfigure(string? name, JwtOptions options)
     {
         // An issuer set explicitly wins (the HS256 drop-in keeps 'user-services'); otherwise a public address makes
@@ -31,7 +33,8 @@ internal sealed class JwtOptionsSetup(IHostEnvironment environment, IConfigurati
 
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
-        if (options.UsesDevelopmentKey)
+        // Validation runs more than once at start (ValidateOnStart, then the first use); one warning is enough.
+        if (options.UsesDevelopmentKey && Interlocked.Exchange(ref _warned, 1) == 0)
         {
             logger.LogWarning("SECRET_KEY is not set: using the fixed development key. Tokens are forgeable; never run like this outside Development.");
         }
