@@ -9,6 +9,9 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
     /// <summary>Introspection is not rate-limited, so a secret has to resist guessing by its length alone.</summary>
     public const int MinimumSecretBytes = 32;
 
+    /// <summary>The length of the refresh-token row's scope column.</summary>
+    public const int MaxScopeLength = 1024;
+
     public ValidateOptionsResult Validate(string? name, ClientOptions options)
     {
         var problems = new List<string>();
@@ -33,6 +36,12 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
 
             problems.AddRange(client.AllowedGrants.Where(grant => !GrantTypes.All.Contains(grant))
                 .Select(grant => $"{setting}:AllowedGrants: '{grant}' is not a grant of this service; use password or refresh_token."));
+            // Granted scopes are stored with the sign-in; more than its column holds would fail every login with a 500.
+            if (string.Join(' ', client.AllowedScopes.Distinct(StringComparer.Ordinal)).Length > MaxScopeLength)
+            {
+                problems.Add($"{setting}:AllowedScopes together must be at most {MaxScopeLength} characters, separated by spaces.");
+            }
+
             problems.AddRange(client.AllowedScopes.Where(scope => !Scopes.IsValidToken(scope))
                 .Select(scope => $"{setting}:AllowedScopes: '{scope}' is not a valid scope (RFC 6749 §3.3: printable ASCII without spaces, '\"' or '\\\\')."));
         }

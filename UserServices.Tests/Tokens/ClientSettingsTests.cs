@@ -17,6 +17,9 @@ public sealed class ClientSettingsTests(PostgresServer server)
             ["Clients__0__AllowedGrants__0"] = "client_credentials",
             ["Clients__1__ClientId"] = "backend",
             ["Clients__1__AllowedScopes__0"] = "has\"quote",
+            ["Clients__2__ClientId"] = "greedy",
+            ["Clients__2__AllowedScopes__0"] = new string('a', 600),
+            ["Clients__2__AllowedScopes__1"] = new string('b', 600),
         });
 
         result.ExitCode.ShouldBe(1, result.ToString());
@@ -25,6 +28,7 @@ public sealed class ClientSettingsTests(PostgresServer server)
         lines.ShouldContain("Configuration error: Clients:0:AllowedGrants: 'client_credentials' is not a grant of this service; use password or refresh_token.", result.ToString());
         lines.ShouldContain("Configuration error: Clients:1:ClientId 'backend' is registered twice.", result.ToString());
         lines.ShouldContain(line => line.StartsWith("Configuration error: Clients:1:AllowedScopes: 'has\"quote' is not a valid scope", StringComparison.Ordinal), result.ToString());
+        lines.ShouldContain("Configuration error: Clients:2:AllowedScopes together must be at most 1024 characters, separated by spaces.", result.ToString());
         result.StandardError.ShouldNotContain("short\"");
         result.StandardOutput.ShouldNotContain("Now listening");
     }
