@@ -31,12 +31,7 @@ public sealed class PasswordThreadsTests(PasswordThreadsTests.Fixture fixture) :
         public override async ValueTask InitializeAsync()
         {
             await base.InitializeAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!Bcrypt.Calls.Any(c => c.Operation == "hash"))
-            {
-                DateTime.UtcNow.ShouldBeLessThan(deadline, "the password threads never made the dummy hash");
-                await Task.Delay(10);
-            }
+            await Bcrypt.WaitForStartupHashAsync();
         }
     }
 
@@ -122,24 +117,4 @@ public sealed class PasswordThreadsTests(PasswordThreadsTests.Fixture fixture) :
 
     private Task<HttpResponseMessage> LoginResponseAsync(string username, string password) => App.CreateClient().PostAsync("/user/token",
         new FormUrlEncodedContent([KeyValuePair.Create("username", username), KeyValuePair.Create("password", password)]));
-
-    /// <summary>The real bcrypt, with a note of every call and the thread it ran on.</summary>
-    public sealed class RecordingBcrypt(IBcrypt inner) : IBcrypt
-    {
-        public ConcurrentQueue<(string Operation, string Thread)> Calls { get; } = new();
-
-        public string Name => inner.Name;
-
-        public string Hash(string password, int workFactor)
-        {
-            Calls.Enqueue(("hash", Thread.CurrentThread.Name ?? "(pool)"));
-            return inner.Hash(password, workFactor);
-        }
-
-        public string? Compute(string password, string setting)
-        {
-            Calls.Enqueue(("compute", Thread.CurrentThread.Name ?? "(pool)"));
-            return inner.Compute(password, setting);
-        }
-    }
 }

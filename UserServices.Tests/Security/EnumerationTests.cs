@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using UserServices.Api.Passwords;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
-using UserServices.Tests.Passwords;
 
 namespace UserServices.Tests.Security;
 
@@ -20,7 +19,7 @@ public sealed class EnumerationTests(EnumerationTests.Fixture fixture) : IClassF
 
     public sealed class Fixture(PostgresServer server) : ServiceFixture<EnumerationTests>(server)
     {
-        public PasswordThreadsTests.RecordingBcrypt Bcrypt { get; } = new(new NativeBcrypt());
+        public RecordingBcrypt Bcrypt { get; } = new(new NativeBcrypt());
 
         protected override UserServicesApp Start(IReadOnlyDictionary<string, string?> settings) =>
             UserServicesApp.Start(settings, testServices: services => services.AddSingleton<IBcrypt>(Bcrypt));
@@ -40,12 +39,7 @@ public sealed class EnumerationTests(EnumerationTests.Fixture fixture) : IClassF
         }
 
         // The dummy hash is made once at start; wait for it so that only the logins' own work is counted.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!fixture.Bcrypt.Calls.Any(c => c.Operation == "hash" && c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal)))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the password threads never made the dummy hash");
-            await Task.Delay(10);
-        }
+        await fixture.Bcrypt.WaitForStartupHashAsync();
 
         foreach (var (username, password) in new[] { ("counted", "not the password"), ("nobody", Password), ("locked", Password), ("hashless", Password) })
         {
