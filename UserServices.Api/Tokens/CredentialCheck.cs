@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using UserServices.Api.Passwords;
+using UserServices.Api.Users;
 using UserServices.Data;
 using UserServices.Data.Users;
 
@@ -10,7 +11,8 @@ namespace UserServices.Api.Tokens;
 /// account, corrupt or missing hash — looks and costs the same from outside: one bcrypt verification (on the
 /// password threads) and a refusal.
 /// </summary>
-public sealed class CredentialCheck(UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, ILogger<CredentialCheck> logger)
+public sealed class CredentialCheck(
+    UserManager<User> users, FailedLoginCounter failures, UserServicesDbContext db, PasswordWork passwords, ILogger<CredentialCheck> logger)
 {
     private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
     private static readonly CredentialOutcome Busy = new CredentialOutcome.Busy();
@@ -66,8 +68,7 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
             return new CredentialOutcome.Verified(user);
         }
 
-        await users.AccessFailedAsync(user);
-        if (await users.IsLockedOutAsync(user))
+        if (await failures.CountAsync(user, cancellationToken))
         {
             logger.LogWarning("Account {UserId} locked out until {LockoutEnd:O} after repeated failed logins.", user.Id, user.LockoutEnd);
         }

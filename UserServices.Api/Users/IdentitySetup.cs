@@ -32,6 +32,7 @@ public static class IdentitySetup
             identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(lockout.Value.LockoutMinutes);
         });
 
+        services.AddScoped<FailedLoginCounter>();
         services.AddScoped<CurrentAccount>();
         services.AddScoped<UserRegistration>();
         return builder;

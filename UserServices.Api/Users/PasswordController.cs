@@ -13,7 +13,8 @@ namespace UserServices.Api.Users;
 [Route("user")]
 [Tags("User")]
 public sealed class PasswordController(
-    UserManager<User> users, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordWork passwords) : ControllerBase
+    UserManager<User> users, FailedLoginCounter failures, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordWork passwords)
+    : ControllerBase
 {
     public const string InvalidDetail = "The password change has invalid fields; see 'errors'.";
 
@@ -79,7 +80,7 @@ public sealed class PasswordController(
             if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
             {
                 // A wrong current password counts towards lockout, so this endpoint cannot be used to guess it.
-                await users.AccessFailedAsync(user);
+                await failures.CountAsync(user, cancellationToken);
             }
 
             var errors = result.Errors

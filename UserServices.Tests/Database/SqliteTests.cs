@@ -60,6 +60,24 @@ public sealed class SqliteTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failed_logins_lock_the_account_on_sqlite_too()
+    {
+        (await App.RegisterAsync("locks", "locks@example.com", "violet tractor umbrella sings")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        for (var i = 0; i < 5; i++)
+        {
+            (await App.PostTokenAsync(("username", "locks"), ("password", "guess " + i)))
+                .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        var user = await App.WithDbAsync(db => db.Users.SingleAsync(u => u.UserName == "locks"));
+        user.LockoutEnd.ShouldNotBeNull();
+        user.LockoutEnd.Value.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(10));
+        user.AccessFailedCount.ShouldBe(0);
+        (await App.PostTokenAsync(("username", "locks"), ("password", "violet tractor umbrella sings")))
+            .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Duplicates_in_another_case_are_409_on_sqlite_too()
     {
         (await App.RegisterAsync("twin", "twin@example.com", "violet tractor umbrella sings")).StatusCode.ShouldBe(HttpStatusCode.Created);

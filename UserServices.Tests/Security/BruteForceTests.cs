@@ -59,6 +59,27 @@ public sealed class BruteForceTests(BruteForceTests.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Concurrent_wrong_guesses_lock_the_account_at_exactly_the_configured_count()
+    {
+        await RegisterFromAsync("192.0.2.3", "racer-five");
+        await RegisterFromAsync("192.0.2.3", "racer-four");
+
+        // All requests read the account before any bcrypt ends, so a read-modify-write counter would lose increments.
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => App.ClientFrom($"192.0.2.{10 + i}").PostAsync("/user/token", Login("racer-five", "guess " + i))));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => App.ClientFrom($"192.0.2.{20 + i}").PostAsync("/user/token", Login("racer-four", "guess " + i))));
+
+        var (five, four) = await App.WithDbAsync(db => Task.FromResult((
+            db.Users.Single(u => u.UserName == "racer-five"), db.Users.Single(u => u.UserName == "racer-four"))));
+        five.LockoutEnd.ShouldNotBeNull();
+        five.AccessFailedCount.ShouldBe(0);
+        four.LockoutEnd.ShouldBeNull();
+        four.AccessFailedCount.ShouldBe(4);
+        (await App.ClientFrom("192.0.2.30").PostAsync("/user/token", Login("racer-five", Password))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await App.ClientFrom("192.0.2.30").PostAsync("/user/token", Login("racer-four", Password))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await App.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.UserName == "racer-four").AccessFailedCount))).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Token_endpoint_answers_429_with_retry_after_past_the_per_client_limit()
     {
         var client = App.ClientFrom("198.51.100.7");

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UserServices.Data;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Users;
+
+/// <summary>
+/// Counts a wrong password towards lockout in one conditional <c>UPDATE … RETURNING</c>. Identity's
+/// <c>AccessFailedAsync</c> reads the count, adds one and writes it back: concurrent wrong guesses (on one replica
+/// or several) overwrite each other's increments, and enough parallel guessing never locks the account. Here the
+/// database adds and decides, so the account locks at exactly <see cref="LockoutPolicyOptions.MaxFailedAttempts"/>
+/// failures however they arrive; failures while it is locked are not counted, as Identity's sign-in does not.
+/// </summary>
+public sealed class FailedLoginCounter(UserServicesDbContext db, IOptions<LockoutPolicyOptions> options, TimeProvider time)
+{
+    /// <summary>Whether this failure is the one that locked the account.</summary>
+    public async Task<bool> CountAsync(User user, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxFailedAttempts;
+        var now = time.GetUtcNow();
+        var until = now.AddMinutes(options.Value.LockoutMinutes);
+        // The count goes back to 0 when it locks, as Identity's does, so the next lockout needs a full series again.
+        var counts = await db.Database.SqlQuery<int>($"""
+            UPDATE "Users"
+            SET "AccessFailedCount" = CASE WHEN "AccessFailedCount" + 1 >= {max} THEN 0 ELSE "AccessFailedCount" + 1 END,
+                "LockoutEnd" = CASE WHEN "AccessFailedCount" + 1 >= {max} THEN {until} ELSE "LockoutEnd" END
+            WHERE "Id" = {user.Id} AND "LockoutEnabled" AND ("LockoutEnd" IS NULL OR "LockoutEnd" <= {now})
+            RETURNING "AccessFailedCount" AS "Value"
+            """).ToListAsync(cancellationToken);
+        var locked = counts is [0];
+        if (locked)
+        {
+            user.LockoutEnd = until;
+        }
+
+        return locked;
+    }
+}
