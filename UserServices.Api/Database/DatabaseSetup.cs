@@ -28,6 +28,7 @@ public static class DatabaseSetup
                 : sp.GetRequiredService<SqliteDbContext>());
 
         services.AddHostedService<DatabaseMigrator>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         return builder;
     }
 

@@ -80,6 +80,15 @@ public static class ProblemResponses
         "Too many sign-ins are in progress; retry after the number of seconds in Retry-After.",
         "https://tools.ietf.org/html/rfc9110#section-15.6.4");
 
+    /// <summary>How long a client turned away by <see cref="DatabaseUnavailable"/> should wait: long enough for a restart or fail-over.</summary>
+    public static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The database does not answer (down, restarting, out of connections, timing out); nothing was changed.</summary>
+    public static ProblemDetails DatabaseUnavailable() => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        "The service cannot reach its database; nothing was changed. Retry after the number of seconds in Retry-After.",
+        "https://tools.ietf.org/html/rfc9110#section-15.6.4");
+
     /// <summary>
     /// Writes <paramref name="problem"/> as the response, with its status, <c>application/problem+json</c> and, for
     /// answers that mean "come back later" (429, 503), <c>Retry-After</c> in whole seconds.

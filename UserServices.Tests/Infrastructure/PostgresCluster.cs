@@ -56,14 +56,22 @@ public sealed class PostgresCluster : IAsyncDisposable
             var port = FreePort();
             try
             {
-                await RunPostgresToolAsync(binDir, "pg_ctl", $"-D {dataDir} -l {Path.Combine(root, "server.log")} -w -t 60 -o \"-p {port} -k {root} {Settings}\" start");
-                return new PostgresCluster(binDir, root, port);
+                var cluster = new PostgresCluster(binDir, root, port);
+                await cluster.StartServerAsync();
+                return cluster;
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
             }
         }
     }
+
+    /// <summary>Starts the server on <see cref="Port"/>: at creation, and again after <see cref="StopServerAsync"/>.</summary>
+    public Task StartServerAsync() => RunPostgresToolAsync(BinDirectory, "pg_ctl",
+        $"-D {Path.Combine(Root, "data")} -l {Path.Combine(Root, "server.log")} -w -t 60 -o \"-p {Port} -k {Root} {Settings}\" start");
+
+    /// <summary>An outage: the server stops (its open connections are cut) and keeps its data for a restart.</summary>
+    public Task StopServerAsync() => RunPostgresToolAsync(BinDirectory, "pg_ctl", $"-D {Path.Combine(Root, "data")} -m fast -w stop");
 
     /// <summary>Creates an empty database with the cluster's <c>createdb</c>.</summary>
     public Task CreateDatabaseAsync(string name) =>
