@@ -13,4 +13,12 @@ public sealed class RefreshTokenOptions
     /// <summary>A refresh token not used within this long is dead.</summary>
     [Range(0.001, 365, ErrorMessage = "RefreshTokens:IdleLifetimeDays must be between 0.001 and 365.")]
     public double IdleLifetimeDays { get; set; } = 7;
+
+    /// <summary>
+    /// A token presented again this soon after its rotation (a client retrying after a timeout, two tabs, two
+    /// replicas answering one request twice) gets the same successor instead of being taken as stolen; later,
+    /// reuse still ends the session. 0 turns the grace off.
+    /// </summary>
+    [Range(0, 300, ErrorMessage = "RefreshTokens:ReuseIntervalSeconds must be between 0 and 300.")]
+    public int ReuseIntervalSeconds { get; set; } = 10;
 }

@@ -9,7 +9,8 @@ namespace UserServices.Api.Sessions;
 
 /// <summary>
 /// Opaque refresh tokens (256 random bits), kept only as SHA-256 hashes, rotated on every use. Using a token
-/// that was already rotated is taken as theft and ends its whole family.
+/// that was already rotated is taken as theft and ends its whole family — unless it comes back within the reuse
+/// interval, which is a retry and gets the same successor (decided in the database, so it holds across replicas).
 /// </summary>
 public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger)
 {
@@ -54,6 +55,11 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
 
         if (current.UsedAt is not null)
         {
+            if (IsRetry(current, clientId, now))
+            {
+                return await SameSuccessorAsync(current, presented, cancellationToken);
+            }
+
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
             return new RefreshOutcome.Refused("The refresh token was already used.");
@@ -91,16 +97,53 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.UsedAt, now), cancellationToken);
         if (claimed == 0)
         {
-            return new RefreshOutcome.Refused("The refresh token was already used.");
+            // Another request, on this replica or another, rotated it first; the UPDATE waited for that to commit,
+            // so its successor is readable now. Never a revocation: both requests came from the token's holder.
+            var winner = await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.Id == current.Id, cancellationToken);
+            return IsRetry(winner, clientId, now)
+                ? await SameSuccessorAsync(winner, presented, cancellationToken)
+                : new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
         var (token, next) = NewToken(user, current, now);
         db.RefreshTokens.Add(next);
         await db.SaveChangesAsync(cancellationToken);
+        var successorSealed = SuccessorSeal.Seal(presented, token);
         await db.RefreshTokens.Where(t => t.Id == current.Id)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id), cancellationToken);
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id).SetProperty(x => x.SuccessorSealed, successorSealed), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RefreshOutcome.Rotated(user, Issued(token, next));
+    }
+
+    /// <summary>A second use of <paramref name="used"/> that is a retry, not theft: soon after its rotation, by its client.</summary>
+    private bool IsRetry(RefreshToken used, string? clientId, DateTime now) =>
+        used is { UsedAt: { } usedAt, ReplacedById: not null, SuccessorSealed: not null, RevokedAt: null }
+        && now - usedAt <= TimeSpan.FromSeconds(options.Value.ReuseIntervalSeconds)
+        && (clientId is null || used.ClientId == clientId);
+
+    /// <summary>The successor <paramref name="used"/> was already exchanged for, if it still counts.</summary>
+    private async Task<RefreshOutcome> SameSuccessorAsync(RefreshToken used, string presented, CancellationToken cancellationToken)
+    {
+        var successor = await db.RefreshTokens.AsNoTracking().Include(t => t.User)
+            .SingleOrDefaultAsync(t => t.Id == used.ReplacedById, cancellationToken);
+        var token = SuccessorSeal.Open(presented, used.SuccessorSealed!);
+        if (successor is not { RevokedAt: null, User: { } user } || token is null)
+        {
+            return new RefreshOutcome.Refused("The refresh token was already used.");
+        }
+
+        if (successor.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
+        {
+            return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
+        }
+
+        if (user.LockoutEnd is { } end && end > time.GetUtcNow())
+        {
+            return new RefreshOutcome.Refused("The account is locked.");
+        }
+
+        logger.LogInformation("Refresh token of family {FamilyId} presented again within the reuse interval: answered with its successor.", used.FamilyId);
+        return new RefreshOutcome.Rotated(user, Issued(token, successor));
     }
 
     /// <summary>

@@ -34,6 +34,13 @@ public class RefreshToken
 
     public long? ReplacedById { get; set; }
 
+    /// <summary>
+    /// The successor token itself, encrypted under a key derived from THIS token, so only a client presenting this
+    /// token again can read it: a retry within the reuse interval gets the same successor instead of ending the
+    /// session. Useless to anyone who reads the table without the token.
+    /// </summary>
+    public byte[]? SuccessorSealed { get; set; }
+
     public DateTime? RevokedAt { get; set; }
 
     /// <summary>Digest of the user's security stamp at issue: a password change or lock ends the family.</summary>

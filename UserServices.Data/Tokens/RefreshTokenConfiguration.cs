@@ -12,6 +12,7 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         token.Property(t => t.StampDigest).HasMaxLength(64);
         token.Property(t => t.ClientId).HasMaxLength(256);
         token.Property(t => t.Scope).HasMaxLength(1024);
+        token.Property(t => t.SuccessorSealed).HasMaxLength(128);
         token.HasIndex(t => t.TokenHash).IsUnique();
         token.HasIndex(t => t.FamilyId);
         token.HasIndex(t => t.UserId);

@@ -54,6 +54,7 @@ public sealed class RefreshTokenTests(ServiceFixture<RefreshTokenTests> fixture)
     {
         var first = await App.RegisterAndSignInAsync("reused", Password);
         var second = (await (await App.RefreshAsync(first.RefreshToken)).ReadJsonAsync()).Str("refresh_token");
+        await UsedSecondsAgoAsync("reused", 11);
 
         await ShouldBeInvalidGrantAsync(await App.RefreshAsync(first.RefreshToken));
 
@@ -62,17 +63,61 @@ public sealed class RefreshTokenTests(ServiceFixture<RefreshTokenTests> fixture)
     }
 
     [Fact]
-    public async Task Of_concurrent_uses_of_one_token_exactly_one_succeeds()
+    public async Task Concurrent_uses_of_one_token_all_get_the_same_successor_round_after_round()
     {
-        for (var round = 0; round < 5; round++)
+        var token = (await App.RegisterAndSignInAsync("racer", Password)).RefreshToken;
+        for (var round = 1; round <= 5; round++)
         {
-            var tokens = await App.RegisterAndSignInAsync($"racer{round}", Password);
-            var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => App.RefreshAsync(tokens.RefreshToken)));
+            var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => App.RefreshAsync(token)));
 
-            responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
-            responses.Count(r => r.StatusCode == HttpStatusCode.BadRequest).ShouldBe(7);
+            responses.Select(r => r.StatusCode).ShouldAllBe(s => s == HttpStatusCode.OK);
+            var successors = await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync()).Str("refresh_token")));
+            successors.Distinct().Count().ShouldBe(1);
+            token = successors[0];
+            // One chain, never a fork: the password login's token plus one successor per round, none revoked.
+            var rows = await App.WithDbAsync(db => db.RefreshTokens.Where(t => t.User!.UserName == "racer").ToListAsync());
+            rows.Count.ShouldBe(round + 1);
+            rows.ShouldAllBe(t => t.RevokedAt == null);
         }
+
+        (await App.RefreshAsync(token)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_retry_within_the_reuse_interval_gets_the_same_successor_and_a_working_access_token()
+    {
+        var first = await App.RegisterAndSignInAsync("retrier", Password);
+        var rotated = await (await App.RefreshAsync(first.RefreshToken)).ReadJsonAsync();
+
+        var retried = await App.RefreshAsync(first.RefreshToken);
+
+        retried.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await retried.ReadJsonAsync();
+        body.Str("refresh_token").ShouldBe(rotated.Str("refresh_token"));
+        JwtParts.Payload(body.Str("access_token")).GetProperty("sid").GetString()
+            .ShouldBe(JwtParts.Payload(rotated.Str("access_token")).GetProperty("sid").GetString());
+        (await App.BearerClient(body.Str("access_token")).GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // The successor is stored only sealed under its predecessor: the table alone does not give it away.
+        var sealedBytes = await App.WithDbAsync(db => db.RefreshTokens.Where(t => t.SuccessorSealed != null).Select(t => t.SuccessorSealed!).ToListAsync());
+        sealedBytes.ShouldNotBeEmpty();
+        sealedBytes.ShouldAllBe(b => !Encoding.UTF8.GetString(b).Contains(rotated.Str("refresh_token"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_retry_after_logout_is_refused_and_revives_nothing()
+    {
+        var first = await App.RegisterAndSignInAsync("late-retrier", Password);
+        var rotated = await (await App.RefreshAsync(first.RefreshToken)).ReadJsonAsync();
+        (await App.BearerClient(rotated.Str("access_token")).PostAsync("/user/logout", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await ShouldBeInvalidGrantAsync(await App.RefreshAsync(first.RefreshToken));
+        await ShouldBeInvalidGrantAsync(await App.RefreshAsync(rotated.Str("refresh_token")));
+    }
+
+    /// <summary>Moves the used tokens of <paramref name="username"/> out of the reuse interval.</summary>
+    private Task<int> UsedSecondsAgoAsync(string username, int seconds) =>
+        App.WithDbAsync(db => db.RefreshTokens.Where(t => t.User!.UserName == username && t.UsedAt != null)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.UsedAt, DateTime.UtcNow.AddSeconds(-seconds))));
 
     [Fact]
     public async Task Idle_expired_token_is_refused()

@@ -167,6 +167,10 @@ namespace UserServices.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<byte[]>("SuccessorSealed")
+                        .HasMaxLength(128)
+                        .HasColumnType("bytea");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -156,6 +156,10 @@ namespace UserServices.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("SuccessorSealed")
+                        .HasMaxLength(128)
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
