@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Monitoring;
 using UserServices.Data;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
@@ -11,7 +12,8 @@ namespace UserServices.Api.Sessions;
 /// Opaque refresh tokens (256 random bits), kept only as SHA-256 hashes, rotated on every use. Using a token
 /// that was already rotated is taken as theft and ends its whole family.
 /// </summary>
-public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger)
+public sealed class RefreshTokenStore(
+    UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger, ServiceMetrics metrics)
 {
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
@@ -44,11 +46,13 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         var current = await db.RefreshTokens.Include(t => t.User).SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (current is null)
         {
+            metrics.RecordRefresh(RefreshResult.Unknown);
             return new RefreshOutcome.Refused("The refresh token is unknown.");
         }
 
         if (current.RevokedAt is not null)
         {
+            metrics.RecordRefresh(RefreshResult.Revoked);
             return new RefreshOutcome.Refused("The refresh token was revoked.");
         }
 
@@ -56,17 +60,20 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         {
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            metrics.RecordRefresh(RefreshResult.ReuseDetected);
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
         if (now >= current.ExpiresAt || now >= current.FamilyExpiresAt)
         {
+            metrics.RecordRefresh(RefreshResult.Expired);
             return new RefreshOutcome.Refused("The refresh token has expired.");
         }
 
         // RFC 6749 §6: a refresh token is bound to the client it was issued to.
         if (clientId is not null && current.ClientId != clientId)
         {
+            metrics.RecordRefresh(RefreshResult.WrongClient);
             return new RefreshOutcome.Refused("The refresh token was issued to another client.");
         }
 
@@ -74,6 +81,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         if (current.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
         {
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            metrics.RecordRefresh(RefreshResult.AccountChanged);
             return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
         }
 
@@ -81,6 +89,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         // owner's sign-in for good.
         if (user.LockoutEnd is { } end && end > time.GetUtcNow())
         {
+            metrics.RecordRefresh(RefreshResult.LockedOut);
             return new RefreshOutcome.Refused("The account is locked.");
         }
 
@@ -91,6 +100,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.UsedAt, now), cancellationToken);
         if (claimed == 0)
         {
+            metrics.RecordRefresh(RefreshResult.Concurrent);
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
@@ -100,6 +110,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         await db.RefreshTokens.Where(t => t.Id == current.Id)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.RecordRefresh(RefreshResult.Rotated);
         return new RefreshOutcome.Rotated(user, Issued(token, next));
     }
 

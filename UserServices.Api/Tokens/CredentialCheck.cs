@@ -14,6 +14,7 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
 {
     private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
     private static readonly CredentialOutcome Busy = new CredentialOutcome.Busy();
+    private static readonly CredentialOutcome LockedOut = new CredentialOutcome.Refused(LockedOut: true);
 
     public async Task<CredentialOutcome> CheckAsync(string userName, string password, CancellationToken cancellationToken)
     {
@@ -47,7 +48,7 @@ public sealed class CredentialCheck(UserManager<User> users, UserServicesDbConte
             }
 
             logger.LogWarning("Login refused: account {UserId} is locked out until {LockoutEnd:O}.", user.Id, user.LockoutEnd);
-            return Refused;
+            return LockedOut;
         }
 
         if (await passwords.VerifyAsync(user, password, cancellationToken) == PasswordVerdict.Busy)
