@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace UserServices.Api.Monitoring;
 
 public sealed class MonitoringOptions
@@ -7,7 +5,6 @@ public sealed class MonitoringOptions
     public const string Section = "Monitoring";
 
     /// <summary><c>simple</c> (human-readable, the default) or <c>json</c> (one object per line, with trace and span ids).</summary>
-    [RegularExpression("^(?i:simple|json)$", ErrorMessage = "LOG_FORMAT (Monitoring:LogFormat) must be 'simple' or 'json'.")]
     public string LogFormat { get; set; } = "simple";
 
     /// <summary>

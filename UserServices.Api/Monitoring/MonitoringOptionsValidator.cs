@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace UserServices.Api.Monitoring;
 
 /// <summary>
-/// Each management URL is plain <c>http://host:port</c> with its own port, not one the public listener uses: the
+/// The log format is one of the two, and each management URL is plain <c>http://host:port</c> with its own port, not one the public listener uses: the
 /// port alone tells the two listeners apart.
 /// </summary>
 public sealed class MonitoringOptionsValidator(ManagementListener listener) : IValidateOptions<MonitoringOptions>
@@ -13,6 +13,11 @@ public sealed class MonitoringOptionsValidator(ManagementListener listener) : IV
     {
         var publicPorts = listener.PublicUrls.Select(ManagementListener.PortOf).OfType<int>().ToHashSet();
         var failures = new List<string>();
+        if (!options.JsonLogs && !string.Equals(options.LogFormat, "simple", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add("LOG_FORMAT (Monitoring:LogFormat) must be 'simple' or 'json'.");
+        }
+
         foreach (var url in ManagementListener.Split(options.ManagementUrls))
         {
             if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || ManagementListener.PortOf(url) is not { } port

@@ -24,9 +24,7 @@ public static class ServiceMonitoring
     public static WebApplicationBuilder AddMonitoring(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<MonitoringOptions>().BindSettings(MonitoringOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<MonitoringOptions>().BindSettings(MonitoringOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
         services.AddSingleton<ServiceMetrics>();
 
@@ -82,7 +80,8 @@ public static class ServiceMonitoring
                     .AddNpgsqlInstrumentation();
                 if (management.Enabled)
                 {
-                    metrics.AddPrometheusExporter();
+                    // Every scrape collects afresh: one Prometheus every 15 s costs nothing worth caching.
+                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 }
             });
         if (otlp)

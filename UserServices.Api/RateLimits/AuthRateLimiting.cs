@@ -54,8 +54,9 @@ public static class AuthRateLimiting
         var metrics = context.RequestServices.GetRequiredService<ServiceMetrics>();
         switch (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName)
         {
-            // The per-address limit refuses before the form is read, so a refused refresh grant counts here too.
-            case TokenPolicy:
+            // Revocation shares the token policy but is no login. The per-address limit refuses before the form is
+            // read, so a refused refresh grant counts here too.
+            case TokenPolicy when context.Request.Path.StartsWithSegments("/user/token"):
                 metrics.RecordLogin(LoginResult.RateLimited);
                 break;
             case RegisterPolicy:
