@@ -108,7 +108,7 @@ public static class ServiceMonitoring
         app.MapWhen(management.Serves, branch =>
         {
             branch.UseHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-            // Every registered check: the same ones the public /health/ready runs.
+            // Every registered check (the tags are Health's); today the same one the public /health/ready runs.
             branch.UseHealthChecks("/health/ready");
             branch.UseOpenTelemetryPrometheusScrapingEndpoint("/metrics");
             branch.Run(context =>
