@@ -5,6 +5,7 @@ using UserServices.Api.Database;
 using UserServices.Api.Docs;
 using UserServices.Api.Health;
 using UserServices.Api.Hosting;
+using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
@@ -15,6 +16,7 @@ DotEnvFile.Load();                            // .env fills in what the environm
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddProblemResponses();                // every error is a ProblemDetails body, built in one place
+builder.AddMonitoring();                      // metrics, traces (OpenTelemetry), JSON logs, the management listener
 builder.AddTrustedProxies();                  // X-Forwarded-For/-Proto believed only from configured proxies
 builder.AddTransportSecurity();               // security headers, optional HTTPS/HSTS, CORS only when configured
 builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations at start
@@ -39,6 +41,7 @@ if (!app.ConfigurationIsValid())
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseManagementListener();                  // /metrics and health on MANAGEMENT_URLS only, ahead of HTTPS and limits
 app.UseTransportSecurity();
 app.UseAuthRateLimiting();
 app.UseAuthentication();

@@ -21,7 +21,17 @@ public static class SettingAliases
         ["ADMIN_USERNAME"] = "Admin:UserName",
         ["ADMIN_EMAIL"] = "Admin:Email",
         ["ADMIN_PASSWORD"] = "Admin:Password",
+        ["LOG_FORMAT"] = "Monitoring:LogFormat",
+        ["MANAGEMENT_URLS"] = "Monitoring:ManagementUrls",
     };
+
+    /// <summary>
+    /// The value of <paramref name="setting"/> as the bound options will see it (its alias first), for the few
+    /// settings that shape the host itself and so are needed before options exist.
+    /// </summary>
+    public static string? Read(IConfiguration configuration, string setting) =>
+        ByVariable.Where(alias => alias.Value == setting).Select(alias => configuration[alias.Key])
+            .FirstOrDefault(value => !string.IsNullOrEmpty(value)) ?? configuration[setting];
 
     /// <summary>Binds <typeparamref name="T"/> from <paramref name="section"/>, then from the section's aliases that are set.</summary>
     public static OptionsBuilder<T> BindSettings<T>(this OptionsBuilder<T> options, string section)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Monitoring;
 
 namespace UserServices.Api.Passwords;
 
@@ -17,10 +19,14 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
     private int _admitted;
 
     private readonly BcryptPasswordHasher _hasher;
+    private readonly ServiceMetrics _metrics;
 
-    public PasswordWorkers(IOptions<PasswordWorkerOptions> options, IOptions<PasswordHashingOptions> hashing, BcryptPasswordHasher hasher)
+    public PasswordWorkers(
+        IOptions<PasswordWorkerOptions> options, IOptions<PasswordHashingOptions> hashing, BcryptPasswordHasher hasher, ServiceMetrics metrics)
     {
         _hasher = hasher;
+        _metrics = metrics;
+        metrics.ObservePasswordQueue(() => _queue.Count);
         Threads = options.Value.Concurrency > 0 ? options.Value.Concurrency : Environment.ProcessorCount;
         _capacity = Threads + options.Value.QueueLength;
         var boost = hashing.Value.PriorityBoost;
@@ -50,8 +56,10 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
         }
 
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queuedAt = Stopwatch.GetTimestamp();
         void Run()
         {
+            _metrics.RecordPasswordWait(Stopwatch.GetElapsedTime(queuedAt));
             try
             {
                 if (cancellationToken.IsCancellationRequested)

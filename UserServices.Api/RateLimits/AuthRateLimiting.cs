@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Hosting;
+using UserServices.Api.Monitoring;
 
 namespace UserServices.Api.RateLimits;
 
@@ -30,8 +31,11 @@ public static class AuthRateLimiting
         {
             options.AddPolicy(TokenPolicy, context => PerClient(context, limits.Value.TokenPerClientPerMinute));
             options.AddPolicy(RegisterPolicy, context => PerClient(context, limits.Value.RegisterPerClientPerMinute));
-            options.OnRejected = (context, _) => new ValueTask(
-                ProblemResponses.WriteAsync(context.HttpContext, ProblemResponses.TooManyRequests(), RetryAfter(context.Lease)));
+            options.OnRejected = (context, _) =>
+            {
+                CountRejection(context.HttpContext);
+                return new ValueTask(ProblemResponses.WriteAsync(context.HttpContext, ProblemResponses.TooManyRequests(), RetryAfter(context.Lease)));
+            };
         });
         return builder;
     }
@@ -44,6 +48,22 @@ public static class AuthRateLimiting
 
     /// <summary>429 with Retry-After, for a limit an action checks itself (the per-username one).</summary>
     public static IActionResult TooManyRequests(RateLimitLease lease) => ProblemResponses.TooManyRequests().ToResult(RetryAfter(lease));
+
+    private static void CountRejection(HttpContext context)
+    {
+        var metrics = context.RequestServices.GetRequiredService<ServiceMetrics>();
+        switch (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName)
+        {
+            // Revocation shares the token policy but is no login. The per-address limit refuses before the form is
+            // read, so a refused refresh grant counts here too.
+            case TokenPolicy when context.Request.Path.StartsWithSegments("/user/token"):
+                metrics.RecordLogin(LoginResult.RateLimited);
+                break;
+            case RegisterPolicy:
+                metrics.RecordRegistration(RegistrationResult.RateLimited);
+                break;
+        }
+    }
 
     // The limiter knows when its window ends; when it does not say, a minute is one window.
     private static TimeSpan RetryAfter(RateLimitLease lease) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Monitoring;
 using UserServices.Data;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
@@ -12,7 +13,8 @@ namespace UserServices.Api.Sessions;
 /// that was already rotated is taken as theft and ends its whole family — unless it comes back within the reuse
 /// interval, which is a retry and gets the same successor (decided in the database, so it holds across replicas).
 /// </summary>
-public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger)
+public sealed class RefreshTokenStore(
+    UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger, ServiceMetrics metrics)
 {
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
@@ -45,11 +47,13 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         var current = await db.RefreshTokens.Include(t => t.User).SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (current is null)
         {
+            metrics.RecordRefresh(RefreshResult.Unknown);
             return new RefreshOutcome.Refused("The refresh token is unknown.");
         }
 
         if (current.RevokedAt is not null)
         {
+            metrics.RecordRefresh(RefreshResult.Revoked);
             return new RefreshOutcome.Refused("The refresh token was revoked.");
         }
 
@@ -62,17 +66,20 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
 
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            metrics.RecordRefresh(RefreshResult.ReuseDetected);
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
         if (now >= current.ExpiresAt || now >= current.FamilyExpiresAt)
         {
+            metrics.RecordRefresh(RefreshResult.Expired);
             return new RefreshOutcome.Refused("The refresh token has expired.");
         }
 
         // RFC 6749 §6: a refresh token is bound to the client it was issued to.
         if (clientId is not null && current.ClientId != clientId)
         {
+            metrics.RecordRefresh(RefreshResult.WrongClient);
             return new RefreshOutcome.Refused("The refresh token was issued to another client.");
         }
 
@@ -80,6 +87,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         if (current.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
         {
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            metrics.RecordRefresh(RefreshResult.AccountChanged);
             return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
         }
 
@@ -87,6 +95,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         // owner's sign-in for good.
         if (user.LockoutEnd is { } end && end > time.GetUtcNow())
         {
+            metrics.RecordRefresh(RefreshResult.LockedOut);
             return new RefreshOutcome.Refused("The account is locked.");
         }
 
@@ -100,9 +109,13 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
             // Another request, on this replica or another, rotated it first; the UPDATE waited for that to commit,
             // so its successor is readable now. Never a revocation: both requests came from the token's holder.
             var winner = await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.Id == current.Id, cancellationToken);
-            return IsRetry(winner, clientId, now)
-                ? await SameSuccessorAsync(winner, presented, cancellationToken)
-                : new RefreshOutcome.Refused("The refresh token was already used.");
+            if (IsRetry(winner, clientId, now))
+            {
+                return await SameSuccessorAsync(winner, presented, cancellationToken);
+            }
+
+            metrics.RecordRefresh(RefreshResult.Concurrent);
+            return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
         var (token, next) = NewToken(user, current, now);
@@ -112,6 +125,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         await db.RefreshTokens.Where(t => t.Id == current.Id)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id).SetProperty(x => x.SuccessorSealed, successorSealed), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.RecordRefresh(RefreshResult.Rotated);
         return new RefreshOutcome.Rotated(user, Issued(token, next));
     }
 
@@ -129,18 +143,23 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         var token = SuccessorSeal.Open(presented, used.SuccessorSealed!);
         if (successor is not { RevokedAt: null, User: { } user } || token is null)
         {
+            metrics.RecordRefresh(RefreshResult.Revoked);
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
         if (successor.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
         {
+            metrics.RecordRefresh(RefreshResult.AccountChanged);
             return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
         }
 
         if (user.LockoutEnd is { } end && end > time.GetUtcNow())
         {
+            metrics.RecordRefresh(RefreshResult.LockedOut);
             return new RefreshOutcome.Refused("The account is locked.");
         }
+
+        metrics.RecordRefresh(RefreshResult.Retried);
 
         logger.LogInformation("Refresh token of family {FamilyId} presented again within the reuse interval: answered with its successor.", used.FamilyId);
         return new RefreshOutcome.Rotated(user, Issued(token, successor));

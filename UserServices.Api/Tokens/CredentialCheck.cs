@@ -16,6 +16,7 @@ public sealed class CredentialCheck(
 {
     private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
     private static readonly CredentialOutcome Busy = new CredentialOutcome.Busy();
+    private static readonly CredentialOutcome LockedOut = new CredentialOutcome.Refused(LockedOut: true);
 
     public async Task<CredentialOutcome> CheckAsync(string userName, string password, CancellationToken cancellationToken)
     {
@@ -49,7 +50,7 @@ public sealed class CredentialCheck(
             }
 
             logger.LogWarning("Login refused: account {UserId} is locked out until {LockoutEnd:O}.", user.Id, user.LockoutEnd);
-            return Refused;
+            return LockedOut;
         }
 
         if (await passwords.VerifyAsync(user, password, cancellationToken) == PasswordVerdict.Busy)

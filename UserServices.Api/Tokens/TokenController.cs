@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
+using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
@@ -23,6 +24,7 @@ public sealed class TokenController(
     RefreshTokenStore refreshTokens,
     UserNameThrottle throttle,
     ClientAuthentication clients,
+    ServiceMetrics metrics,
     IOptions<JwtOptions> jwt) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
@@ -88,6 +90,7 @@ public sealed class TokenController(
         using var perUser = throttle.Acquire(request.Username!);
         if (!perUser.IsAcquired)
         {
+            metrics.RecordLogin(LoginResult.RateLimited);
             return AuthRateLimiting.TooManyRequests(perUser);
         }
 
@@ -95,10 +98,14 @@ public sealed class TokenController(
         {
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);
-                return await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
+                var issued = await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
+                metrics.RecordLogin(LoginResult.Succeeded);
+                return issued;
             case CredentialOutcome.Busy:
+                metrics.RecordLogin(LoginResult.Busy);
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
-            default:
+            case var refused:
+                metrics.RecordLogin(refused is CredentialOutcome.Refused { LockedOut: true } ? LoginResult.LockedOut : LoginResult.InvalidCredentials);
                 Response.Headers.WWWAuthenticate = "Bearer";
                 return OAuthError(StatusCodes.Status401Unauthorized, "invalid_grant", IncorrectCredentials);
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using UserServices.Api.Hosting;
+using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 
@@ -10,7 +11,7 @@ namespace UserServices.Api.Users;
 [ApiController]
 [Route("user")]
 [Tags("User")]
-public sealed class UsersController(UserRegistration registration, CurrentAccount current) : ControllerBase
+public sealed class UsersController(UserRegistration registration, CurrentAccount current, ServiceMetrics metrics) : ControllerBase
 {
     public const string InvalidDetail = "The registration has invalid fields; see 'errors'.";
 
@@ -29,6 +30,13 @@ public sealed class UsersController(UserRegistration registration, CurrentAccoun
     public async Task<IActionResult> Register(RegisterRequest request, CancellationToken cancellationToken)
     {
         var outcome = await registration.RegisterAsync(request, cancellationToken);
+        metrics.RecordRegistration(outcome switch
+        {
+            RegistrationOutcome.Created => RegistrationResult.Created,
+            RegistrationOutcome.Taken => RegistrationResult.Taken,
+            RegistrationOutcome.Busy => RegistrationResult.Busy,
+            _ => RegistrationResult.Invalid,
+        });
         return outcome switch
         {
             RegistrationOutcome.Created(var user) =>
