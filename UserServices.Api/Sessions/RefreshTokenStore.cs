@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Audit;
 using UserServices.Data;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
@@ -11,7 +12,7 @@ namespace UserServices.Api.Sessions;
 /// Opaque refresh tokens (256 random bits), kept only as SHA-256 hashes, rotated on every use. Using a token
 /// that was already rotated is taken as theft and ends its whole family.
 /// </summary>
-public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger)
+public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, AuditLog audit, ILogger<RefreshTokenStore> logger)
 {
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
@@ -56,6 +57,7 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
         {
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            await audit.WriteNowAsync(AuditActions.SessionReuseDetected, current.UserId, current.User?.UserName, $"session {current.FamilyId:N} revoked");
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
@@ -111,10 +113,11 @@ public sealed class RefreshTokenStore(UserServicesDbContext db, IOptions<Refresh
     {
         var hash = Hash(presented);
         var found = await db.RefreshTokens.Where(t => t.TokenHash == hash)
-            .Select(t => new { t.FamilyId, t.ClientId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(t => new { t.FamilyId, t.ClientId, t.UserId, t.User!.UserName }).SingleOrDefaultAsync(cancellationToken);
         if (found is not null && (clientId is null || found.ClientId == clientId))
         {
             await RevokeFamilyAsync(found.FamilyId, cancellationToken);
+            await audit.WriteNowAsync(AuditActions.SessionRevoked, found.UserId, found.UserName, $"session {found.FamilyId:N}");
         }
     }
 
