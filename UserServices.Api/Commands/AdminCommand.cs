@@ -83,8 +83,9 @@ public static class AdminCommand
         // Response files off: an argument starting with '@' is a username, not a file to read arguments from.
         var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var chosen = parsed.CommandResult.Command;
-        problem = parsed.Errors is [var first, ..] ? first.Message
-            : chosen == command ? "say grant, revoke or unlock."
+        problem = chosen == command
+            ? (parsed.Tokens is [var unknown, ..] ? $"unknown command '{unknown.Value}'; " : "") + "say grant, revoke or unlock."
+            : parsed.Errors is [var first, ..] ? first.Message
             : null;
         if (problem is not null)
         {
