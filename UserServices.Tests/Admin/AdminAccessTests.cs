@@ -73,4 +73,26 @@ public sealed class AdminAccessTests(AdminAccessTests.Fixture fixture) : IClassF
 
         await (await locked.GetAsync("/admin/users")).ShouldBeInvalidTokenAsync();
     }
+
+    [Fact]
+    public async Task The_api_reference_lists_every_admin_operation_under_the_Admin_tag_with_its_schemas()
+    {
+        var document = await (await App.CreateClient().GetAsync("/openapi/v1.json")).ReadJsonAsync();
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .Where(p => p.Name.StartsWith("/admin", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value)))
+            .ToList();
+        operations.Select(o => o.Name).Order(StringComparer.Ordinal).ShouldBe([
+            "DELETE /admin/users/{id}", "GET /admin/audit", "GET /admin/users", "GET /admin/users/{id}", "PATCH /admin/users/{id}",
+            "POST /admin/users/{id}/lock", "POST /admin/users/{id}/logout", "POST /admin/users/{id}/unlock", "PUT /admin/users/{id}/password"]);
+        operations.ShouldAllBe(o => o.Operation.GetProperty("tags")[0].GetString() == "Admin");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var schema in new[] { "AdminUser", "AdminUserPage", "AuditEntry", "AuditPage", "LockRequest", "SetPasswordRequest", "UpdateUserRequest" })
+        {
+            schemas.TryGetProperty(schema, out _).ShouldBeTrue(schema);
+        }
+
+        schemas.GetProperty("AdminUser").GetProperty("properties").PropertyNames().ShouldContain("locked_until");
+    }
 }
