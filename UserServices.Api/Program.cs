@@ -1,4 +1,5 @@
 using UserServices.Api.Admin;
+using UserServices.Api.Audit;
 using UserServices.Api.Clients;
 using UserServices.Api.Commands;
 using UserServices.Api.Database;
@@ -21,12 +22,14 @@ builder.AddTrustedProxies();                  // X-Forwarded-For/-Proto believed
 builder.AddTransportSecurity();               // security headers, optional HTTPS/HSTS, CORS only when configured
 builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations at start
 builder.AddAdminSeeding();                    // the admin account, seeded after every migrate
+builder.AddAuditLog();                        // who did what to which account, kept for Audit:RetentionDays
 builder.AddIdentityStores();                  // Identity over EF Core, user validators, lockout
 builder.AddPasswordHashing();                 // bcrypt for Identity on dedicated threads, the password policy
 builder.AddClients();                         // registered OAuth2 clients and how a request authenticates as one
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
 builder.AddAuthRateLimiting();                // per-client and per-username limits
+builder.AddAdminApi();                        // /admin: find, lock, fix and remove accounts; read the audit log
 builder.AddHealthChecks();
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
 builder.AddApiControllers();
@@ -50,7 +53,7 @@ app.MapControllers();
 app.MapHealthEndpoints();
 app.MapApiDocs();
 
-return await app.RunCommandAsync(args);      // serve, or `migrate` / `import-legacy` (see README)
+return await app.RunCommandAsync(args);      // serve, or `migrate` / `import-legacy` / `admin` (see README)
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using UserServices.Data.Audit;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
 
@@ -15,6 +16,8 @@ public abstract class UserServicesDbContext(DbContextOptions options)
         IdentityRoleClaim<int>, IdentityUserToken<int>>(options)
 {
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

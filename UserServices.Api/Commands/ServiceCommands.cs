@@ -9,6 +9,7 @@ public static class ServiceCommands
     public static async Task<int> RunCommandAsync(this WebApplication app, string[] args) => args.FirstOrDefault() switch
     {
         "migrate" => await MigrateAsync(app),
+        "admin" => await AdminCommand.RunAsync(app.Services, args, Console.Out, Console.Error, CancellationToken.None),
         "import-legacy" => await LegacyImportCommand.RunAsync(app.Services, args, Console.Out, Console.Error, CancellationToken.None),
         _ => await ServeAsync(app),
     };

@@ -9,7 +9,7 @@ namespace UserServices.Api.Docs;
 
 /// <summary>
 /// Declares the errors an action can answer because of what it already says about itself, so no action lists them
-/// by hand and none can be forgotten: <c>[Authorize]</c> → 401, a body limit → 413, <c>[Consumes]</c> → 415, a
+/// by hand and none can be forgotten: <c>[Authorize]</c> → 401, an authorization policy → 403, a body limit → 413, <c>[Consumes]</c> → 415, a
 /// rate-limit policy → 429, bcrypt work → 503. An action's own declaration of the same status wins.
 /// </summary>
 internal sealed class SharedErrorResponses : IApplicationModelConvention
@@ -31,6 +31,12 @@ internal sealed class SharedErrorResponses : IApplicationModelConvention
             if (attributes.OfType<IAuthorizeData>().Any() && !attributes.OfType<IAllowAnonymous>().Any())
             {
                 Add(StatusCodes.Status401Unauthorized, "The bearer token is missing, malformed, expired or no longer valid (`error: invalid_token`).");
+            }
+
+            // A named policy asks more than a valid token (the admin role, checked on every request).
+            if (attributes.OfType<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Policy)) && !attributes.OfType<IAllowAnonymous>().Any())
+            {
+                Add(StatusCodes.Status403Forbidden, "The token is valid, but its account does not hold the role this endpoint needs (checked against the database on every request).");
             }
 
             if (attributes.OfType<RequestBodyLimitAttribute>().FirstOrDefault() is { } limit)

@@ -43,6 +43,14 @@ public static class ProblemResponses
     public static ProblemDetails AccountGone() =>
         Problem(StatusCodes.Status404NotFound, AccountGoneDetail, "https://tools.ietf.org/html/rfc9110#section-15.5.5");
 
+    /// <summary>The token is valid, but its account may not do this (it lacks the role the endpoint needs).</summary>
+    public static ProblemDetails Forbidden(string detail) =>
+        Problem(StatusCodes.Status403Forbidden, detail, "https://tools.ietf.org/html/rfc9110#section-15.5.4");
+
+    /// <summary>The resource the path names does not exist.</summary>
+    public static ProblemDetails NotFound(string detail) =>
+        Problem(StatusCodes.Status404NotFound, detail, "https://tools.ietf.org/html/rfc9110#section-15.5.5");
+
     public static ProblemDetails Conflict(string detail) =>
         Problem(StatusCodes.Status409Conflict, detail, "https://tools.ietf.org/html/rfc9110#section-15.5.10");
 

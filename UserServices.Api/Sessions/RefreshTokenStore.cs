@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Audit;
 using UserServices.Api.Monitoring;
 using UserServices.Data;
 using UserServices.Data.Tokens;
@@ -14,7 +15,7 @@ namespace UserServices.Api.Sessions;
 /// interval, which is a retry and gets the same successor (decided in the database, so it holds across replicas).
 /// </summary>
 public sealed class RefreshTokenStore(
-    UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger, ServiceMetrics metrics)
+    UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, AuditLog audit, ILogger<RefreshTokenStore> logger, ServiceMetrics metrics)
 {
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
@@ -67,6 +68,7 @@ public sealed class RefreshTokenStore(
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
             await RevokeFamilyAsync(current.FamilyId, cancellationToken);
             metrics.RecordRefresh(RefreshResult.ReuseDetected);
+            await audit.WriteNowAsync(AuditActions.SessionReuseDetected, current.UserId, current.User?.UserName, $"session {current.FamilyId:N} revoked");
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
@@ -173,10 +175,11 @@ public sealed class RefreshTokenStore(
     {
         var hash = Hash(presented);
         var found = await db.RefreshTokens.Where(t => t.TokenHash == hash)
-            .Select(t => new { t.FamilyId, t.ClientId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(t => new { t.FamilyId, t.ClientId, t.UserId, t.User!.UserName }).SingleOrDefaultAsync(cancellationToken);
         if (found is not null && (clientId is null || found.ClientId == clientId))
         {
             await RevokeFamilyAsync(found.FamilyId, cancellationToken);
+            await audit.WriteNowAsync(AuditActions.SessionRevoked, found.UserId, found.UserName, $"session {found.FamilyId:N}");
         }
     }
 

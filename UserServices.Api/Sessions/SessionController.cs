@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using UserServices.Api.Audit;
 using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
 using UserServices.Api.RateLimits;
@@ -10,7 +11,7 @@ namespace UserServices.Api.Sessions;
 [ApiController]
 [Route("user")]
 [Tags("Auth")]
-public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAuthentication clients) : ControllerBase
+public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAuthentication clients, AuditLog audit) : ControllerBase
 {
     public const string TokenRequiredDetail = "The 'token' field is required.";
 
@@ -62,6 +63,8 @@ public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAut
         if (Guid.TryParseExact(User.FindFirst(SessionBinding.SessionIdClaim)?.Value, "N", out var familyId))
         {
             await refreshTokens.RevokeFamilyAsync(familyId, cancellationToken);
+            var subject = int.TryParse(User.FindFirst("sub")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
+            await audit.WriteNowAsync(AuditActions.Logout, subject, User.Identity?.Name, $"session {familyId:N}");
         }
 
         return NoContent();

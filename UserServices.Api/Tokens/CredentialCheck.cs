@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using UserServices.Api.Audit;
 using UserServices.Api.Passwords;
 using UserServices.Api.Users;
 using UserServices.Data;
@@ -12,7 +14,8 @@ namespace UserServices.Api.Tokens;
 /// password threads) and a refusal.
 /// </summary>
 public sealed class CredentialCheck(
-    UserManager<User> users, FailedLoginCounter failures, UserServicesDbContext db, PasswordWork passwords, ILogger<CredentialCheck> logger)
+    UserManager<User> users, FailedLoginCounter failures, UserServicesDbContext db, PasswordWork passwords, AuditLog audit, TimeProvider time,
+    ILogger<CredentialCheck> logger)
 {
     private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
     private static readonly CredentialOutcome Busy = new CredentialOutcome.Busy();
@@ -39,7 +42,13 @@ public sealed class CredentialCheck(
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))
         {
             // No account, or one without a password (an imported row whose hash was not bcrypt): same cost as a real check.
-            return await passwords.TrySpendAsDummyAsync(password, cancellationToken) ? Refused : Busy;
+            if (!await passwords.TrySpendAsDummyAsync(password, cancellationToken))
+            {
+                return Busy;
+            }
+
+            await audit.WriteNowAsync(AuditActions.LoginFailed, user?.Id, user?.UserName ?? userName, user is null ? "unknown username" : "no password set");
+            return Refused;
         }
 
         if (await users.IsLockedOutAsync(user))
@@ -50,6 +59,7 @@ public sealed class CredentialCheck(
             }
 
             logger.LogWarning("Login refused: account {UserId} is locked out until {LockoutEnd:O}.", user.Id, user.LockoutEnd);
+            await audit.WriteNowAsync(AuditActions.LoginLockedOut, user);
             return LockedOut;
         }
 
@@ -66,12 +76,18 @@ public sealed class CredentialCheck(
                 await users.ResetAccessFailedCountAsync(user);
             }
 
+            // One statement, no concurrency stamp: concurrent logins of one account must not fail each other.
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now), cancellationToken);
             return new CredentialOutcome.Verified(user);
         }
 
-        if (await failures.CountAsync(user, cancellationToken))
+        var locked = await failures.CountAsync(user, cancellationToken);
+        await audit.WriteNowAsync(AuditActions.LoginFailed, user, "wrong password");
+        if (locked)
         {
             logger.LogWarning("Account {UserId} locked out until {LockoutEnd:O} after repeated failed logins.", user.Id, user.LockoutEnd);
+            await audit.WriteNowAsync(AuditActions.AccountLocked, user, $"by the lockout policy until {user.LockoutEnd:O}");
         }
 
         return Refused;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Audit;
 using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
 using UserServices.Api.Monitoring;
@@ -25,6 +26,7 @@ public sealed class TokenController(
     UserNameThrottle throttle,
     ClientAuthentication clients,
     ServiceMetrics metrics,
+    AuditLog audit,
     IOptions<JwtOptions> jwt) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
@@ -98,6 +100,8 @@ public sealed class TokenController(
         {
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);
+                // Saved with the session's refresh token.
+                audit.Record(AuditActions.LoginSucceeded, user, client.ClientId is { } id ? $"client {id}" : null);
                 var issued = await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
                 metrics.RecordLogin(LoginResult.Succeeded);
                 return issued;

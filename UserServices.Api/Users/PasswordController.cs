@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using UserServices.Api.Audit;
 using UserServices.Api.Hosting;
 using UserServices.Api.Passwords;
 using UserServices.Api.Sessions;
@@ -13,8 +14,8 @@ namespace UserServices.Api.Users;
 [Route("user")]
 [Tags("User")]
 public sealed class PasswordController(
-    UserManager<User> users, FailedLoginCounter failures, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordWork passwords)
-    : ControllerBase
+    UserManager<User> users, FailedLoginCounter failures, CurrentAccount current, RefreshTokenStore refreshTokens, PasswordWork passwords,
+    AuditLog audit) : ControllerBase
 {
     public const string InvalidDetail = "The password change has invalid fields; see 'errors'.";
 
@@ -71,12 +72,16 @@ public sealed class PasswordController(
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
             }
 
-            // Verifies the current password, validates the new one, re-hashes and rotates the security stamp in one save.
+            // Verifies the current password, validates the new one, re-hashes and rotates the security stamp in one save,
+            // which writes the event too.
+            audit.Record(AuditActions.PasswordChanged, user);
             result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
         }
 
         if (!result.Succeeded)
         {
+            // No change, no event: it must not ride along with the failed-attempt count saved next.
+            audit.Discard();
             if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
             {
                 // A wrong current password counts towards lockout, so this endpoint cannot be used to guess it.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using UserServices.Api.Audit;
 using UserServices.Api.Passwords;
 using UserServices.Data;
 using UserServices.Data.Users;
@@ -7,7 +8,7 @@ using UserServices.Data.Users;
 namespace UserServices.Api.Users;
 
 /// <summary>Creates an account with the <c>user</c> role, all or nothing.</summary>
-public sealed class UserRegistration(UserManager<User> users, UserServicesDbContext db, PasswordWork passwords)
+public sealed class UserRegistration(UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, AuditLog audit)
 {
     public const string TakenDetail = "That username or email is already registered.";
 
@@ -43,6 +44,8 @@ public sealed class UserRegistration(UserManager<User> users, UserServicesDbCont
                     : new RegistrationOutcome.Invalid(ByField(created.Errors));
             }
 
+            // Saved with the role, inside the transaction.
+            audit.Record(AuditActions.UserRegistered, user);
             await users.AddToRoleAsync(user, Role.Member);
             await transaction.CommitAsync(cancellationToken);
             return new RegistrationOutcome.Created(user);

@@ -30,6 +30,9 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             settings["RateLimits:RegisterPerClientPerMinute"] = "3";
             settings["PasswordChecks:Concurrency"] = "1";
             settings["PasswordChecks:QueueLength"] = "0";
+            settings["ADMIN_USERNAME"] = "root";
+            settings["ADMIN_EMAIL"] = "root@example.com";
+            settings["ADMIN_PASSWORD"] = Password;
         }
 
         /// <summary>The same service with a registered confidential client: some errors exist only when clients do.</summary>
@@ -101,7 +104,8 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         return errors;
     }
 
-    private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> Cases() => new()
+    private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> Cases() => new(AdminCases(
+        AdminAsync, () => SignedInAsync($"member{Interlocked.Increment(ref _peer)}"), Client, UserIdAsync))
     {
         ["POST /user/register"] = new()
         {
@@ -168,6 +172,102 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             },
         },
     };
+
+    private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> AdminCases(
+        Func<Task<HttpClient>> admin, Func<Task<HttpClient>> member, Func<HttpClient> anonymous, Func<string, Task<int>> userId) => new()
+        {
+            ["GET /admin/users"] = new()
+            {
+                [400] = async () => await (await admin()).GetAsync("/admin/users?limit=0"),
+                [401] = () => anonymous().GetAsync("/admin/users"),
+                [403] = async () => await (await member()).GetAsync("/admin/users"),
+            },
+            ["GET /admin/users/{id}"] = new()
+            {
+                [401] = () => anonymous().GetAsync("/admin/users/1"),
+                [403] = async () => await (await member()).GetAsync("/admin/users/1"),
+                [404] = async () => await (await admin()).GetAsync("/admin/users/999999"),
+            },
+            ["PATCH /admin/users/{id}"] = new()
+            {
+                [400] = async () => await (await admin()).PatchAsJsonAsync($"/admin/users/{await userId("patched")}", new { email = "not-an-email" }),
+                [401] = () => anonymous().PatchAsJsonAsync("/admin/users/1", new { }),
+                [403] = async () => await (await member()).PatchAsJsonAsync("/admin/users/1", new { }),
+                [404] = async () => await (await admin()).PatchAsJsonAsync("/admin/users/999999", new { }),
+                [409] = async () => await (await admin()).PatchAsJsonAsync($"/admin/users/{await userId("patched2")}", new { username = "root" }),
+                [413] = async () => await (await admin()).PatchAsync("/admin/users/1", Oversized("application/json")),
+                [415] = async () => await (await admin()).PatchAsync("/admin/users/1", new StringContent("{}", Encoding.UTF8, "text/plain")),
+            },
+            ["POST /admin/users/{id}/lock"] = new()
+            {
+                [400] = async () => await (await admin()).PostAsJsonAsync("/admin/users/1/lock", new { until = DateTimeOffset.UnixEpoch }),
+                [401] = () => anonymous().PostAsJsonAsync("/admin/users/1/lock", new { }),
+                [403] = async () => await (await member()).PostAsJsonAsync("/admin/users/1/lock", new { }),
+                [404] = async () => await (await admin()).PostAsJsonAsync("/admin/users/999999/lock", new { }),
+                [409] = async () => await (await admin()).PostAsJsonAsync($"/admin/users/{await userId("root")}/lock", new { }),
+                [413] = async () => await (await admin()).PostAsync("/admin/users/1/lock", Oversized("application/json")),
+                [415] = async () => await (await admin()).PostAsync("/admin/users/1/lock", new StringContent("{}", Encoding.UTF8, "text/plain")),
+            },
+            ["POST /admin/users/{id}/unlock"] = new()
+            {
+                [401] = () => anonymous().PostAsync("/admin/users/1/unlock", null),
+                [403] = async () => await (await member()).PostAsync("/admin/users/1/unlock", null),
+                [404] = async () => await (await admin()).PostAsync("/admin/users/999999/unlock", null),
+            },
+            ["POST /admin/users/{id}/logout"] = new()
+            {
+                [401] = () => anonymous().PostAsync("/admin/users/1/logout", null),
+                [403] = async () => await (await member()).PostAsync("/admin/users/1/logout", null),
+                [404] = async () => await (await admin()).PostAsync("/admin/users/999999/logout", null),
+            },
+            ["PUT /admin/users/{id}/password"] = new()
+            {
+                [400] = async () => await (await admin()).PutAsJsonAsync("/admin/users/1/password", new { new_password = "" }),
+                [401] = () => anonymous().PutAsJsonAsync("/admin/users/1/password", new { new_password = "x" }),
+                [403] = async () => await (await member()).PutAsJsonAsync("/admin/users/1/password", new { new_password = "x" }),
+                [404] = async () => await (await admin()).PutAsJsonAsync("/admin/users/999999/password", new { new_password = "another long passphrase" }),
+                [413] = async () => await (await admin()).PutAsync("/admin/users/1/password", Oversized("application/json")),
+                [415] = async () => await (await admin()).PutAsync("/admin/users/1/password", new StringContent("{}", Encoding.UTF8, "text/plain")),
+                [503] = async () =>
+                {
+                    var client = await admin();
+                    var id = await userId("gated-target");
+                    return await WhileTheGateIsFull(() => client.PutAsJsonAsync($"/admin/users/{id}/password", new { new_password = "another long passphrase" }));
+                },
+            },
+            ["DELETE /admin/users/{id}"] = new()
+            {
+                [401] = () => anonymous().DeleteAsync("/admin/users/1"),
+                [403] = async () => await (await member()).DeleteAsync("/admin/users/1"),
+                [404] = async () => await (await admin()).DeleteAsync("/admin/users/999999"),
+                [409] = async () => await (await admin()).DeleteAsync($"/admin/users/{await userId("root")}"),
+            },
+            ["GET /admin/audit"] = new()
+            {
+                [400] = async () => await (await admin()).GetAsync("/admin/audit?since=yesterday"),
+                [401] = () => anonymous().GetAsync("/admin/audit"),
+                [403] = async () => await (await member()).GetAsync("/admin/audit"),
+            },
+        };
+
+    private async Task<HttpClient> AdminAsync()
+    {
+        var token = await (await Client().PostAsync("/user/token", Form(("username", "root"), ("password", Password)))).ReadJsonAsync();
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
+        return client;
+    }
+
+    private async Task<int> UserIdAsync(string username)
+    {
+        if (username != "root")
+        {
+            (await Client().PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
+                .StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        return await App.WithDbAsync(db => db.Users.Where(u => u.UserName == username).Select(u => u.Id).SingleAsync());
+    }
 
     /// <summary>A client with an address of its own, so the per-client limits of one case never touch another.</summary>
     private HttpClient Client() => App.ClientFrom($"10.9.{Interlocked.Increment(ref _peer) / 250}.{(_peer % 250) + 1}");

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace UserServices.Api.Admin;
+
+public static class AdminApi
+{
+    /// <summary>The <c>/admin</c> endpoints: the policy that checks the admin role on each request, and their services.</summary>
+    public static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthorizationBuilder().AddPolicy(CurrentAdminRequirement.Policy, policy => policy
+            .RequireAuthenticatedUser()
+            .AddRequirements(new CurrentAdminRequirement()));
+        services.AddScoped<IAuthorizationHandler, CurrentAdminHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<AuditSearch>();
+        return builder;
+    }
+}

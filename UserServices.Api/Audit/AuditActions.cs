@@ -1,0 +1,21 @@
+namespace UserServices.Api.Audit;
+
+/// <summary>The names of the events the audit log records; clients filter <c>GET /admin/audit</c> by them.</summary>
+public static class AuditActions
+{
+    public const string UserRegistered = "user.registered";
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string LoginLockedOut = "login.locked_out";
+    public const string AccountLocked = "account.locked";
+    public const string AccountUnlocked = "account.unlocked";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordSetByAdmin = "password.set_by_admin";
+    public const string SessionReuseDetected = "session.reuse_detected";
+    public const string SessionRevoked = "session.revoked";
+    public const string Logout = "logout";
+    public const string SessionsEndedByAdmin = "sessions.ended_by_admin";
+    public const string UserUpdated = "user.updated";
+    public const string UserDeleted = "user.deleted";
+    public const string RolesChanged = "roles.changed";
+}
