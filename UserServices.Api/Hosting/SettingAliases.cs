@@ -21,6 +21,7 @@ public static class SettingAliases
         ["ADMIN_USERNAME"] = "Admin:UserName",
         ["ADMIN_EMAIL"] = "Admin:Email",
         ["ADMIN_PASSWORD"] = "Admin:Password",
+        ["REDIS_URL"] = "RateLimits:RedisUrl",
     };
 
     /// <summary>Binds <typeparamref name="T"/> from <paramref name="section"/>, then from the section's aliases that are set.</summary>

@@ -65,6 +65,14 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server (fast shutdown: open connections are cut), keeping its data, to test an outage.</summary>
+    public Task StopServerAsync() =>
+        RunPostgresToolAsync(BinDirectory, "pg_ctl", $"-D {Path.Combine(Root, "data")} -m fast -w stop");
+
+    /// <summary>Starts a server stopped by <see cref="StopServerAsync"/> again, on the same port and data.</summary>
+    public Task StartServerAsync() =>
+        RunPostgresToolAsync(BinDirectory, "pg_ctl", string.Create(CultureInfo.InvariantCulture, $"-D {Path.Combine(Root, "data")} -l {Path.Combine(Root, "server.log")} -w -t 60 -o \"-p {Port} -k {Root} {Settings}\" start"));
+
     /// <summary>Creates an empty database with the cluster's <c>createdb</c>.</summary>
     public Task CreateDatabaseAsync(string name) =>
         RunAsync(Path.Combine(BinDirectory, "createdb"), string.Create(CultureInfo.InvariantCulture, $"-h 127.0.0.1 -p {Port} -U postgres {name}"));
