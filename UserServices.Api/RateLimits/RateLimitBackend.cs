@@ -48,14 +48,12 @@ public sealed class RateLimitBackend : IHostedService, IAsyncDisposable
     /// <summary>True while this replica counts in its own memory (no <c>REDIS_URL</c>, or Redis unreachable).</summary>
     public bool UsesMemory => Volatile.Read(ref _usingMemory) == 1;
 
-    /// <summary>Redis once connected (or connecting), null without <c>REDIS_URL</c>.</summary>
-    internal ConnectionMultiplexer? Redis => _redis;
-
     /// <summary>A limiter for one partition: <paramref name="permitLimit"/> permits per minute, counted under <paramref name="key"/>.</summary>
     internal SharedWindowLimiter CreateLimiter(string key, int permitLimit) => new(this, "userservices:" + key, permitLimit);
 
-    internal bool ShouldTryRedis =>
-        _redis is { IsConnected: true } && (!UsesMemory || Stopwatch.GetTimestamp() >= Volatile.Read(ref _retryAt));
+    /// <summary>Redis to ask now: null without <c>REDIS_URL</c>, and during an outage but once a second.</summary>
+    internal ConnectionMultiplexer? RedisToTry =>
+        _redis is not null && (!UsesMemory || Stopwatch.GetTimestamp() >= Volatile.Read(ref _retryAt)) ? _redis : null;
 
     internal void RedisAnswered()
     {

@@ -41,28 +41,32 @@ internal sealed class SharedWindowLimiter : RateLimiter
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (_backend.ShouldTryRedis && _backend.Redis is { } redis)
+        if (_backend.RedisToTry is { } redis)
         {
-            _redis ??= new RedisFixedWindowRateLimiter<string>(_key, new RedisFixedWindowRateLimiterOptions
+            if (!redis.IsConnected)
             {
-                ConnectionMultiplexerFactory = () => redis,
-                PermitLimit = _permitLimit,
-                Window = Window,
-            });
-            try
-            {
-                var lease = await _redis.AcquireAsync(permitCount, cancellationToken);
-                _backend.RedisAnswered();
-                return lease;
+                // Not even a round trip: the client knows the connection is down (and keeps reconnecting).
+                _backend.RedisFailed(null);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            else
             {
-                _backend.RedisFailed(e);
+                _redis ??= new RedisFixedWindowRateLimiter<string>(_key, new RedisFixedWindowRateLimiterOptions
+                {
+                    ConnectionMultiplexerFactory = () => redis,
+                    PermitLimit = _permitLimit,
+                    Window = Window,
+                });
+                try
+                {
+                    var lease = await _redis.AcquireAsync(permitCount, cancellationToken);
+                    _backend.RedisAnswered();
+                    return lease;
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                    _backend.RedisFailed(e);
+                }
             }
-        }
-        else if (_backend.Redis is not null)
-        {
-            _backend.RedisFailed(null);
         }
 
         return _memory.AttemptAcquire(permitCount);

@@ -13,7 +13,7 @@ namespace UserServices.Tests.ScaleOut;
 /// <c>deploy/nginx.conf</c> in front. Clients reach nginx from distinct loopback addresses (127.1.x.y), so that
 /// each test is its own client for the per-address limits.
 /// </summary>
-public sealed class ScaleOutFixture : IAsyncLifetime
+public class ScaleOutFixture : IAsyncLifetime
 {
     public const int TokenPerClientPerMinute = 10;
     public const int TokenPerUserPerMinute = 20;
@@ -31,7 +31,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
 
     public IReadOnlyList<ApiReplica> Replicas => _replicas;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Postgres = await PostgresCluster.StartAsync();
         await Postgres.CreateDatabaseAsync("scaleout");
@@ -49,12 +49,12 @@ public sealed class ScaleOutFixture : IAsyncLifetime
             ["Lockout__MaxFailedAttempts"] = MaxFailedAttempts.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__UserServices.Api.RateLimits"] = "Information",
+            // As the README says: migrate once, then replicas that do not race to migrate.
+            ["Database__MigrateOnStartup"] = "false",
         };
 
         var migrated = await ApiProcess.RunAsync(settings, "migrate");
         migrated.ExitCode.ShouldBe(0, migrated.ToString());
-
-        settings["Database__MigrateOnStartup"] = "false";
         _replicas.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiReplica.StartAsync(settings))));
         Nginx = await NginxServer.StartAsync(_replicas.Select(replica => replica.Port).ToList());
     }
@@ -125,7 +125,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
         return new SignIn(body.Str("access_token"), body.Str("refresh_token"));
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Nginx is not null)
         {
@@ -142,5 +142,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
         {
             await Postgres.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }
