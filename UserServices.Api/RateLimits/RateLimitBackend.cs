@@ -21,7 +21,7 @@ public sealed class RateLimitBackend : IHostedService, IAsyncDisposable
 
     private readonly ConfigurationOptions? _configuration;
     private readonly ILogger<RateLimitBackend> _logger;
-    private readonly Counter<long> _fallbacks;
+    private long _fallbacks;
     private ConnectionMultiplexer? _redis;
     private int _usingMemory;
     private long _retryAt;
@@ -40,8 +40,9 @@ public sealed class RateLimitBackend : IHostedService, IAsyncDisposable
                 new Measurement<int>(UsesMemory ? 1 : 0, new KeyValuePair<string, object?>("backend", "memory")),
             },
             description: "1 for where this replica counts its rate limits now: redis (shared by all replicas) or memory (this replica only).");
-        _fallbacks = meter.CreateCounter<long>(
+        meter.CreateObservableCounter(
             "userservices.rate_limit.fallbacks",
+            () => Volatile.Read(ref _fallbacks),
             description: "Times this replica lost Redis and fell back to counting its rate limits in memory.");
     }
 
@@ -68,7 +69,7 @@ public sealed class RateLimitBackend : IHostedService, IAsyncDisposable
         Volatile.Write(ref _retryAt, Stopwatch.GetTimestamp() + (long)(RetryInterval.TotalSeconds * Stopwatch.Frequency));
         if (Interlocked.Exchange(ref _usingMemory, 1) == 0)
         {
-            _fallbacks.Add(1);
+            Interlocked.Increment(ref _fallbacks);
             _logger.LogWarning(
                 "Redis is unreachable ({Reason}): rate limits are counted in this replica's memory until it returns, so each replica allows the full limit on its own.",
                 error?.GetType().Name ?? "not connected");
