@@ -35,9 +35,10 @@ internal sealed class SharedWindowLimiter : RateLimiter
 
     public override RateLimiterStatistics? GetStatistics() => _memory.GetStatistics();
 
-    // ASP.NET Core's middleware tries this first and then AcquireAsync; a Redis count needs a round trip, so the
-    // answer here is "not without waiting" (as RedisRateLimiting's own limiters answer).
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => NotAcquiredLease.Instance;
+    // ASP.NET Core's middleware tries this first and then AcquireAsync. A Redis count needs a round trip, so then
+    // the answer is "not without waiting" (as RedisRateLimiting's own limiters answer); a memory count is at hand.
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
+        _backend.RedisToTry is null ? _memory.AttemptAcquire(permitCount) : NotAcquiredLease.Instance;
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -50,15 +51,9 @@ internal sealed class SharedWindowLimiter : RateLimiter
             }
             else
             {
-                _redis ??= new RedisFixedWindowRateLimiter<string>(_key, new RedisFixedWindowRateLimiterOptions
-                {
-                    ConnectionMultiplexerFactory = () => redis,
-                    PermitLimit = _permitLimit,
-                    Window = Window,
-                });
                 try
                 {
-                    var lease = await _redis.AcquireAsync(permitCount, cancellationToken);
+                    var lease = await RedisLimiter(redis).AcquireAsync(permitCount, cancellationToken);
                     _backend.RedisAnswered();
                     return lease;
                 }
@@ -70,6 +65,28 @@ internal sealed class SharedWindowLimiter : RateLimiter
         }
 
         return _memory.AttemptAcquire(permitCount);
+    }
+
+    private RedisFixedWindowRateLimiter<string> RedisLimiter(ConnectionMultiplexer redis)
+    {
+        if (Volatile.Read(ref _redis) is { } existing)
+        {
+            return existing;
+        }
+
+        var created = new RedisFixedWindowRateLimiter<string>(_key, new RedisFixedWindowRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => redis,
+            PermitLimit = _permitLimit,
+            Window = Window,
+        });
+        if (Interlocked.CompareExchange(ref _redis, created, null) is { } raced)
+        {
+            created.Dispose();
+            return raced;
+        }
+
+        return created;
     }
 
     protected override void Dispose(bool disposing)
