@@ -4,7 +4,9 @@
 # drives it over loopback. With --peers it measures UserServices, the Python original and Identity's MapIdentityApi
 # side by side instead. The table is printed and written to bench/results/ (not committed). See bench/README.md.
 #
-#   bash bench/run.sh [--peers] [--warmup SECONDS] [--measure SECONDS] [--users N] [--no-micro] [--strict]
+#   bash bench/run.sh [--peers] [--redis] [--warmup SECONDS] [--measure SECONDS] [--users N] [--no-micro] [--strict]
+#
+# --redis also starts Debian's redis-server and measures logins and profile calls of a service with REDIS_URL set.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -15,6 +17,7 @@ users=32
 micro=1
 strict=0
 peers=0
+redis=0
 peers_src="${BENCH_PEERS_DIR:-$repo/../shared/peers}"
 python=/usr/bin/python3   # the Debian interpreter, whose python3-* packages the Python peer runs on
 command_line="bash bench/run.sh${*:+ $*}"
@@ -26,7 +29,8 @@ while (($#)); do
     --no-micro) micro=0; shift ;;
     --strict) strict=1; shift ;;
     --peers) peers=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --redis) redis=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,6 +70,9 @@ cleanup() {
     if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq 'UserServices\.Api\.dll|IdentityApi\.dll|uvicorn app\.main:app'; then
       kill "$pid" 2>/dev/null || true
     fi
+  fi
+  if [[ -s "$work/redis.pid" ]]; then
+    kill "$(cat "$work/redis.pid")" 2>/dev/null || true
   fi
   if ((pg_started)); then
     "${loadgen[@]}" pg-stop --root "$work/pg" >/dev/null 2>&1 || true
@@ -163,6 +170,16 @@ if ((peers)); then
   fi
 fi
 
+redis_args=()
+if ((redis)); then
+  command -v redis-server >/dev/null || { echo "run.sh: --redis needs redis-server (apt-get install redis-server)." >&2; exit 2; }
+  redis_port="$(free_port)"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly no \
+    --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
+  say "Redis listening on 127.0.0.1:$redis_port"
+  redis_args=(--redis-url "redis://127.0.0.1:$redis_port/0")
+fi
+
 mode=()
 if ((peers)); then mode=(peers); fi
 set +e
@@ -174,6 +191,7 @@ set +e
   --warmup "$warmup" --measure "$measure" --users "$users" --work-factor 12 \
   ${micro_report:+--micro-report "$micro_report"} \
   "${peer_args[@]}" \
+  "${redis_args[@]}" \
   --command "$command_line"
 status=$?
 set -e

@@ -23,6 +23,7 @@ public static class SettingAliases
         ["ADMIN_PASSWORD"] = "Admin:Password",
         ["LOG_FORMAT"] = "Monitoring:LogFormat",
         ["MANAGEMENT_URLS"] = "Monitoring:ManagementUrls",
+        ["REDIS_URL"] = "RateLimits:RedisUrl",
     };
 
     /// <summary>

@@ -21,16 +21,19 @@ public static class AuthRateLimiting
     public static WebApplicationBuilder AddAuthRateLimiting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+        services.AddOptions<RateLimitOptions>().BindSettings(RateLimitOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
 
+        services.AddSingleton<RateLimitBackend>();
+        services.AddHostedService(provider => provider.GetRequiredService<RateLimitBackend>());
         services.AddSingleton<UserNameThrottle>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, RateLimitBackend>((options, limits, backend) =>
         {
-            options.AddPolicy(TokenPolicy, context => PerClient(context, limits.Value.TokenPerClientPerMinute));
-            options.AddPolicy(RegisterPolicy, context => PerClient(context, limits.Value.RegisterPerClientPerMinute));
+            options.AddPolicy(TokenPolicy, context => PerClient(context, backend, TokenPolicy, limits.Value.TokenPerClientPerMinute));
+            options.AddPolicy(RegisterPolicy, context => PerClient(context, backend, RegisterPolicy, limits.Value.RegisterPerClientPerMinute));
             options.OnRejected = (context, _) =>
             {
                 CountRejection(context.HttpContext);
@@ -65,14 +68,20 @@ public static class AuthRateLimiting
         }
     }
 
-    // The limiter knows when its window ends; when it does not say, a minute is one window.
+    // The limiter knows when its window ends (the in-memory one as a TimeSpan, the Redis one in whole seconds);
+    // when it does not say, a minute is one window.
     private static TimeSpan RetryAfter(RateLimitLease lease) =>
-        lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var wait) switch
+        {
+            true when wait is TimeSpan span => span,
+            true when wait is int seconds => TimeSpan.FromSeconds(seconds),
+            _ => TimeSpan.FromMinutes(1),
+        };
 
-    private static RateLimitPartition<string> PerClient(HttpContext context, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(
+    private static RateLimitPartition<string> PerClient(HttpContext context, RateLimitBackend backend, string policy, int perMinute) =>
+        RateLimitPartition.Get(
             ClientKey(context.Connection.RemoteIpAddress),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            client => backend.CreateLimiter(policy + ":" + client, perMinute));
 
     /// <summary>An IPv4 address, or an IPv6 address's /64: one host usually holds a whole /64 and could rotate through it.</summary>
     internal static string ClientKey(IPAddress? address)

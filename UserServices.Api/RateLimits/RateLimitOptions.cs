@@ -17,4 +17,10 @@ public sealed class RateLimitOptions
     /// <summary>Registrations per client address per minute: also what bounds probing for taken usernames.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "RateLimits:RegisterPerClientPerMinute must be at least 1.")]
     public int RegisterPerClientPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Where the limits are counted when several replicas must enforce them together (<c>REDIS_URL</c>); unset,
+    /// each replica counts in its own memory.
+    /// </summary>
+    public string? RedisUrl { get; set; }
 }

@@ -7,17 +7,13 @@ namespace UserServices.Api.RateLimits;
 /// Logins per username per minute, across all client addresses: a distributed guesser hits this even when each
 /// address stays under its own limit. Checked in the token endpoint, where the username has been read.
 /// </summary>
-public sealed class UserNameThrottle(IOptions<RateLimitOptions> options) : IDisposable
+public sealed class UserNameThrottle(IOptions<RateLimitOptions> options, RateLimitBackend backend) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(userName =>
-        RateLimitPartition.GetFixedWindowLimiter(userName, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.TokenPerUserPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+        RateLimitPartition.Get(userName, key => backend.CreateLimiter("user:" + key, options.Value.TokenPerUserPerMinute)));
 
-    public RateLimitLease Acquire(string userName) => _limiter.AttemptAcquire(userName.ToUpperInvariant());
+    public ValueTask<RateLimitLease> AcquireAsync(string userName, CancellationToken cancellationToken) =>
+        _limiter.AcquireAsync(userName.ToUpperInvariant(), 1, cancellationToken);
 
     public void Dispose() => _limiter.Dispose();
 }

@@ -89,7 +89,7 @@ public sealed class TokenController(
             return OAuthError(StatusCodes.Status400BadRequest, "invalid_request", problem);
         }
 
-        using var perUser = throttle.Acquire(request.Username!);
+        using var perUser = await throttle.AcquireAsync(request.Username!, cancellationToken);
         if (!perUser.IsAcquired)
         {
             metrics.RecordLogin(LoginResult.RateLimited);

@@ -11,7 +11,8 @@ public static class ApiProcess
     private static readonly string[] SettingsNotInherited =
     [
         "DATABASE_URL", "SECRET_KEY", "BCRYPT_WORK_FACTOR", "ACCESS_TOKEN_EXPIRE_MINUTES",
-        "ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+        "ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "REDIS_URL",
+        "ASPNETCORE_URLS",
     ];
 
     /// <summary>The test project references the API, so its dll and runtimeconfig sit next to the test assembly.</summary>
@@ -22,31 +23,7 @@ public static class ApiProcess
         var workingDirectory = Directory.CreateTempSubdirectory("userservices-run-").FullName;
         try
         {
-            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            var start = new ProcessStartInfo(!string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = workingDirectory,
-            };
-            start.ArgumentList.Add(DllPath);
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            foreach (var key in SettingsNotInherited)
-            {
-                start.Environment.Remove(key);
-            }
-
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+            using var process = Process.Start(StartInfo(environment, workingDirectory, arguments)) ?? throw new InvalidOperationException("Could not start dotnet.");
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -66,5 +43,35 @@ public static class ApiProcess
         {
             Directory.Delete(workingDirectory, recursive: true);
         }
+    }
+
+    /// <summary>How the built service is started: only the given settings, in <paramref name="workingDirectory"/>.</summary>
+    internal static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] arguments)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        var start = new ProcessStartInfo(!string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in SettingsNotInherited)
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
     }
 }

@@ -6,6 +6,7 @@ namespace LoadGen;
 /// <param name="SeedDir">The Python peer's folder, already set up by its start.sh; none: the peers run skips it.</param>
 /// <param name="IdentityDir">The identity-api peer's folder, already built by its start.sh; none: skipped.</param>
 /// <param name="IdentityDatabase">The identity-api peer's connection string (its ConnectionStrings:Default).</param>
+/// <param name="RedisUrl">A Redis for a third service run with REDIS_URL set (rate limits counted there); none: not measured.</param>
 internal sealed record BenchOptions(
     string ApiDll,
     string DatabaseUrl,
@@ -20,7 +21,8 @@ internal sealed record BenchOptions(
     string Python,
     string? SeedDir,
     string? IdentityDir,
-    string? IdentityDatabase)
+    string? IdentityDatabase,
+    string? RedisUrl = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -57,7 +59,8 @@ internal sealed record BenchOptions(
             Python: values.GetValueOrDefault("python") ?? "/usr/bin/python3",
             SeedDir: Folder("seed-dir"),
             IdentityDir: Folder("identity-dir"),
-            IdentityDatabase: values.GetValueOrDefault("identity-database"));
+            IdentityDatabase: values.GetValueOrDefault("identity-database"),
+            RedisUrl: values.GetValueOrDefault("redis-url"));
         if (options.Measure <= TimeSpan.Zero || options.Warmup < TimeSpan.Zero || options.Users < 1)
         {
             throw new ArgumentException("--measure must be > 0, --warmup >= 0 and --users >= 1.");

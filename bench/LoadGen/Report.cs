@@ -21,6 +21,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     public required TimeSpan StartOpen { get; init; }
     public required long? PeakGatedKb { get; init; }
     public required long? PeakOpenKb { get; init; }
+    public PhaseResult? ProfileRedis { get; init; }
+    public PhaseResult? LoginRedis { get; init; }
 
     public bool AllPassed => _verdicts.All(passed => passed);
 
@@ -47,7 +49,13 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Rows(text, "4. login flood, default gate", Flood);
         Rows(text, "4. profile alone, gate off (1024)", ProfileOpen);
         Rows(text, "4. login flood, gate off (1024)", FloodOpen);
-        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen }.SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
+        if (ProfileRedis is not null && LoginRedis is not null)
+        {
+            Rows(text, "6. profile alone, REDIS_URL set", ProfileRedis);
+            Rows(text, "6. logins alone, REDIS_URL set", LoginRedis);
+        }
+
+        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis }.OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
         foreach (var load in errors)
         {
             text.AppendLine();

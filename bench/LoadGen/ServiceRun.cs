@@ -73,6 +73,16 @@ internal static class ServiceRun
             peakOpen = service.Status("VmHWM");
         }
 
+        PhaseResult? profileRedis = null, loginRedis = null;
+        if (options.RedisUrl is not null)
+        {
+            var redis = Targets.UserServices(options, secretKey, null, Password, options.RedisUrl);
+            await using var service = await ServiceProcess.StartAsync(redis.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-redis.log"), options.PidFile);
+            Say($"service (REDIS_URL set) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
+            profileRedis = await Phase(service, "profile alone (REDIS_URL set)", pool.Profile(32));
+            loginRedis = await Phase(service, "logins alone (REDIS_URL set)", pool.Login(4));
+        }
+
         var report = new Report(options, stamp, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), total.Elapsed, verifySeconds, bound)
         {
             Live = live,
@@ -87,6 +97,8 @@ internal static class ServiceRun
             StartOpen = startOpen,
             PeakGatedKb = peakGated,
             PeakOpenKb = peakOpen,
+            ProfileRedis = profileRedis,
+            LoginRedis = loginRedis,
         };
         var markdown = report.Render();
         var path = Path.Combine(options.ResultsDir, $"{stamp}.md");

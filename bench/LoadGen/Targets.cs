@@ -8,7 +8,7 @@ namespace LoadGen;
 internal static class Targets
 {
     /// <summary>The Release build of UserServices: <c>dotnet UserServices.Api.dll</c>, ready when /health/ready (one SELECT 1) answers.</summary>
-    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password)
+    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null)
     {
         ServiceLaunch Launch(int port, params string[] command) => new(
             "dotnet",
@@ -27,6 +27,8 @@ internal static class Targets
                 ["RateLimits__RegisterPerClientPerMinute"] = "100000000",
                 ["PasswordChecks__Concurrency"] = (gateConcurrency ?? 0).ToString(CultureInfo.InvariantCulture),
                 ["Urls"] = $"http://127.0.0.1:{port}",
+                // Set: every token/register request counts its limits in Redis (two round trips per login).
+                ["REDIS_URL"] = redisUrl ?? "",
             },
             "/health/ready",
             port);

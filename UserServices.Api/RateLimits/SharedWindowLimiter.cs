@@ -1,0 +1,117 @@
+using System.Threading.RateLimiting;
+using RedisRateLimiting;
+using StackExchange.Redis;
+
+namespace UserServices.Api.RateLimits;
+
+/// <summary>
+/// A fixed one-minute window for one partition (a client address, a username), counted by RedisRateLimiting's
+/// limiter while <see cref="RateLimitBackend"/> has Redis, else by the framework's in-memory one.
+/// </summary>
+internal sealed class SharedWindowLimiter : RateLimiter
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly RateLimitBackend _backend;
+    private readonly string _key;
+    private readonly int _permitLimit;
+    private readonly FixedWindowRateLimiter _memory;
+    private RedisFixedWindowRateLimiter<string>? _redis;
+
+    public SharedWindowLimiter(RateLimitBackend backend, string key, int permitLimit)
+    {
+        _backend = backend;
+        _key = key;
+        _permitLimit = permitLimit;
+        _memory = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = Window, QueueLimit = 0 });
+    }
+
+    // Idle only when both counts are: the partition is then dropped and a new one starts from Redis's count.
+    public override TimeSpan? IdleDuration => (_memory.IdleDuration, _redis is null ? TimeSpan.MaxValue : _redis.IdleDuration) switch
+    {
+        (TimeSpan memory, TimeSpan redis) => memory < redis ? memory : redis,
+        _ => null,
+    };
+
+    public override RateLimiterStatistics? GetStatistics() => _memory.GetStatistics();
+
+    // ASP.NET Core's middleware tries this first and then AcquireAsync. A Redis count needs a round trip, so then
+    // the answer is "not without waiting" (as RedisRateLimiting's own limiters answer); a memory count is at hand.
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
+        _backend.RedisToTry is null ? _memory.AttemptAcquire(permitCount) : NotAcquiredLease.Instance;
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        if (_backend.RedisToTry is { } redis)
+        {
+            if (!redis.IsConnected)
+            {
+                // Not even a round trip: the client knows the connection is down (and keeps reconnecting).
+                _backend.RedisFailed(null);
+            }
+            else
+            {
+                try
+                {
+                    var lease = await RedisLimiter(redis).AcquireAsync(permitCount, cancellationToken);
+                    _backend.RedisAnswered();
+                    return lease;
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                    _backend.RedisFailed(e);
+                }
+            }
+        }
+
+        return _memory.AttemptAcquire(permitCount);
+    }
+
+    private RedisFixedWindowRateLimiter<string> RedisLimiter(ConnectionMultiplexer redis)
+    {
+        if (Volatile.Read(ref _redis) is { } existing)
+        {
+            return existing;
+        }
+
+        var created = new RedisFixedWindowRateLimiter<string>(_key, new RedisFixedWindowRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => redis,
+            PermitLimit = _permitLimit,
+            Window = Window,
+        });
+        if (Interlocked.CompareExchange(ref _redis, created, null) is { } raced)
+        {
+            created.Dispose();
+            return raced;
+        }
+
+        return created;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _memory.Dispose();
+            _redis?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class NotAcquiredLease : RateLimitLease
+    {
+        public static readonly NotAcquiredLease Instance = new();
+
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+}
