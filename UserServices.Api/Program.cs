@@ -5,6 +5,7 @@ using UserServices.Api.Database;
 using UserServices.Api.Docs;
 using UserServices.Api.Health;
 using UserServices.Api.Hosting;
+using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
@@ -25,6 +26,7 @@ builder.AddClients();                         // registered OAuth2 clients and h
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
 builder.AddAuthRateLimiting();                // per-client and per-username limits
+builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)
 builder.AddHealthChecks();
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
 builder.AddApiControllers();

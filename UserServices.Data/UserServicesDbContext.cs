@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using UserServices.Data.Mail;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
 
@@ -15,6 +16,10 @@ public abstract class UserServicesDbContext(DbContextOptions options)
         IdentityRoleClaim<int>, IdentityUserToken<int>>(options)
 {
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<OutboxMessage> MailOutbox => Set<OutboxMessage>();
+
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

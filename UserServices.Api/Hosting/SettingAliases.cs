@@ -21,6 +21,8 @@ public static class SettingAliases
         ["ADMIN_USERNAME"] = "Admin:UserName",
         ["ADMIN_EMAIL"] = "Admin:Email",
         ["ADMIN_PASSWORD"] = "Admin:Password",
+        ["SMTP_URL"] = "Mail:SmtpUrl",
+        ["MAIL_FROM"] = "Mail:From",
     };
 
     /// <summary>Binds <typeparamref name="T"/> from <paramref name="section"/>, then from the section's aliases that are set.</summary>

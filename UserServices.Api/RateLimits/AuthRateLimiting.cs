@@ -16,6 +16,7 @@ public static class AuthRateLimiting
 {
     public const string TokenPolicy = "token";
     public const string RegisterPolicy = "register";
+    public const string MailPolicy = "mail";
 
     public static WebApplicationBuilder AddAuthRateLimiting(this WebApplicationBuilder builder)
     {
@@ -25,11 +26,13 @@ public static class AuthRateLimiting
             .ValidateOnStart();
 
         services.AddSingleton<UserNameThrottle>();
+        services.AddSingleton<MailAddressThrottle>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
         {
             options.AddPolicy(TokenPolicy, context => PerClient(context, limits.Value.TokenPerClientPerMinute));
             options.AddPolicy(RegisterPolicy, context => PerClient(context, limits.Value.RegisterPerClientPerMinute));
+            options.AddPolicy(MailPolicy, context => PerClient(context, limits.Value.MailPerClientPerMinute));
             options.OnRejected = (context, _) => new ValueTask(
                 ProblemResponses.WriteAsync(context.HttpContext, ProblemResponses.TooManyRequests(), RetryAfter(context.Lease)));
         });

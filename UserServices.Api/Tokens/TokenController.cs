@@ -7,6 +7,7 @@ using UserServices.Api.Hosting;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
+using UserServices.Api.Users;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Tokens;
@@ -23,7 +24,8 @@ public sealed class TokenController(
     RefreshTokenStore refreshTokens,
     UserNameThrottle throttle,
     ClientAuthentication clients,
-    IOptions<JwtOptions> jwt) : ControllerBase
+    IOptions<JwtOptions> jwt,
+    IOptions<AccountOptions> accounts) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
 
@@ -52,6 +54,9 @@ public sealed class TokenController(
         "With registered clients also: the client is unknown, its secret is wrong or missing (`error: invalid_client`, " +
         "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
+    [ErrorResponse(StatusCodes.Status403Forbidden,
+        "`Accounts:RequireConfirmedEmail` is on and the password is right, but the account's email is not confirmed (`error: email_not_confirmed`).",
+        OAuthError = "email_not_confirmed", ExampleDetail = ProblemResponses.EmailNotConfirmedDetail)]
     public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
         var grant = request.GrantType ?? GrantTypes.Password;
@@ -93,6 +98,9 @@ public sealed class TokenController(
 
         switch (await credentials.CheckAsync(request.Username!, request.Password!, cancellationToken))
         {
+            // Only after the right password: a wrong one must not learn whether the account is confirmed.
+            case CredentialOutcome.Verified(var unconfirmed) when accounts.Value.RequireConfirmedEmail && !unconfirmed.EmailConfirmed:
+                return ProblemResponses.EmailNotConfirmed().ToResult();
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);
                 return await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
