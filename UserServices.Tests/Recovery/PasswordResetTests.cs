@@ -118,6 +118,18 @@ public sealed class PasswordResetTests(MailServiceFixture<PasswordResetTests> fi
     }
 
     [Fact]
+    public async Task Only_the_sha256_of_a_token_is_stored_and_the_outbox_holds_no_token()
+    {
+        var token = await ResetTokenForAsync("hashed");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+
+        var rows = await App.WithDbAsync(db => db.AccountTokens.Where(t => t.User!.UserName == "hashed").ToListAsync());
+        rows.Single(t => t.TokenHash == hash).Purpose.ShouldBe("password_reset");
+        rows.ShouldAllBe(t => t.TokenHash != token);
+        (await App.WithDbAsync(db => db.MailOutbox.AnyAsync(m => m.Recipient.Contains(token) || (m.LastError != null && m.LastError.Contains(token))))).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task An_unknown_or_malformed_token_is_invalid_token()
     {
         await (await ResetAsync("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NewPassword)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "invalid_token");
