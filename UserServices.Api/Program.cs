@@ -6,6 +6,7 @@ using UserServices.Api.Database;
 using UserServices.Api.Docs;
 using UserServices.Api.Health;
 using UserServices.Api.Hosting;
+using UserServices.Api.Mail;
 using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
@@ -30,6 +31,7 @@ builder.AddTokens();                          // the token endpoint, JWT minting
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
 builder.AddAuthRateLimiting();                // per-client and per-username limits
 builder.AddAdminApi();                        // /admin: find, lock, fix and remove accounts; read the audit log
+builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)
 builder.AddHealthChecks();
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
 builder.AddApiControllers();

@@ -73,6 +73,24 @@ public static class ProblemResponses
     /// <summary>A body that cannot be read; the status is the server's (400, or 408 for a body that stalls).</summary>
     public static ProblemDetails Unreadable(int status, string detail) => Problem(status, detail, type: null);
 
+    public const string MailNotConfiguredDetail = "Mail is not configured on this service (SMTP_URL is unset), so it cannot send this mail.";
+
+    /// <summary>An endpoint that would send mail, on a service without SMTP_URL outside Development.</summary>
+    public static ProblemDetails MailNotConfigured() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, MailNotConfiguredDetail, "https://tools.ietf.org/html/rfc9110#section-15.6.4");
+
+    public const string InvalidAccountTokenDetail = "The token is unknown, already used, replaced by a newer one or expired.";
+
+    /// <summary>A mailed token (reset, confirmation) that does not work; the answer does not say why.</summary>
+    public static ProblemDetails InvalidAccountToken() => OAuth(
+        StatusCodes.Status400BadRequest, "invalid_token", InvalidAccountTokenDetail, "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+
+    public const string EmailNotConfirmedDetail = "The password is correct, but the account's email address is not confirmed yet.";
+
+    /// <summary>A correct password on an unconfirmed account, when confirmation is required; never for a wrong password.</summary>
+    public static ProblemDetails EmailNotConfirmed() => OAuth(
+        StatusCodes.Status403Forbidden, "email_not_confirmed", EmailNotConfirmedDetail, "https://tools.ietf.org/html/rfc9110#section-15.5.4");
+
     /// <summary>A rate limit was hit; Retry-After says when to come back.</summary>
     public static ProblemDetails TooManyRequests() => Problem(
         StatusCodes.Status429TooManyRequests,

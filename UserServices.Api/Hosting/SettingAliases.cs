@@ -24,6 +24,8 @@ public static class SettingAliases
         ["LOG_FORMAT"] = "Monitoring:LogFormat",
         ["MANAGEMENT_URLS"] = "Monitoring:ManagementUrls",
         ["REDIS_URL"] = "RateLimits:RedisUrl",
+        ["SMTP_URL"] = "Mail:SmtpUrl",
+        ["MAIL_FROM"] = "Mail:From",
     };
 
     /// <summary>

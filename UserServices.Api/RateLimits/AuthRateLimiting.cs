@@ -17,6 +17,7 @@ public static class AuthRateLimiting
 {
     public const string TokenPolicy = "token";
     public const string RegisterPolicy = "register";
+    public const string MailPolicy = "mail";
 
     public static WebApplicationBuilder AddAuthRateLimiting(this WebApplicationBuilder builder)
     {
@@ -29,11 +30,13 @@ public static class AuthRateLimiting
         services.AddSingleton<RateLimitBackend>();
         services.AddHostedService(provider => provider.GetRequiredService<RateLimitBackend>());
         services.AddSingleton<UserNameThrottle>();
+        services.AddSingleton<MailAddressThrottle>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, RateLimitBackend>((options, limits, backend) =>
         {
             options.AddPolicy(TokenPolicy, context => PerClient(context, backend, TokenPolicy, limits.Value.TokenPerClientPerMinute));
             options.AddPolicy(RegisterPolicy, context => PerClient(context, backend, RegisterPolicy, limits.Value.RegisterPerClientPerMinute));
+            options.AddPolicy(MailPolicy, context => PerClient(context, backend, MailPolicy, limits.Value.MailPerClientPerMinute));
             options.OnRejected = (context, _) =>
             {
                 CountRejection(context.HttpContext);

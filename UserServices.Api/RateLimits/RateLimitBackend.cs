@@ -48,7 +48,8 @@ public sealed class RateLimitBackend : IHostedService, IAsyncDisposable
     public bool UsesMemory => Volatile.Read(ref _usingMemory) == 1;
 
     /// <summary>A limiter for one partition: <paramref name="permitLimit"/> permits per minute, counted under <paramref name="key"/>.</summary>
-    internal SharedWindowLimiter CreateLimiter(string key, int permitLimit) => new(this, "userservices:" + key, permitLimit);
+    internal SharedWindowLimiter CreateLimiter(string key, int permitLimit, TimeSpan? window = null) =>
+        new(this, "userservices:" + key, permitLimit, window ?? TimeSpan.FromMinutes(1));
 
     /// <summary>Redis to ask now: null without <c>REDIS_URL</c>, and during an outage but once a second.</summary>
     internal ConnectionMultiplexer? RedisToTry =>

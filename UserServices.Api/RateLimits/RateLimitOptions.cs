@@ -23,4 +23,11 @@ public sealed class RateLimitOptions
     /// each replica counts in its own memory.
     /// </summary>
     public string? RedisUrl { get; set; }
+    /// <summary>Requests that send mail (password reset, confirmation, email change) per client address per minute.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "RateLimits:MailPerClientPerMinute must be at least 1.")]
+    public int MailPerClientPerMinute { get; set; } = 5;
+
+    /// <summary>Mails asked for one address per hour, whatever client asks: nobody can flood a mailbox through us.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "RateLimits:MailPerAddressPerHour must be at least 1.")]
+    public int MailPerAddressPerHour { get; set; } = 5;
 }

@@ -5,25 +5,25 @@ using StackExchange.Redis;
 namespace UserServices.Api.RateLimits;
 
 /// <summary>
-/// A fixed one-minute window for one partition (a client address, a username), counted by RedisRateLimiting's
+/// A fixed window (a minute, an hour) for one partition (a client address, a username), counted by RedisRateLimiting's
 /// limiter while <see cref="RateLimitBackend"/> has Redis, else by the framework's in-memory one.
 /// </summary>
 internal sealed class SharedWindowLimiter : RateLimiter
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
     private readonly RateLimitBackend _backend;
     private readonly string _key;
     private readonly int _permitLimit;
+    private readonly TimeSpan _window;
     private readonly FixedWindowRateLimiter _memory;
     private RedisFixedWindowRateLimiter<string>? _redis;
 
-    public SharedWindowLimiter(RateLimitBackend backend, string key, int permitLimit)
+    public SharedWindowLimiter(RateLimitBackend backend, string key, int permitLimit, TimeSpan window)
     {
         _backend = backend;
         _key = key;
         _permitLimit = permitLimit;
-        _memory = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = Window, QueueLimit = 0 });
+        _window = window;
+        _memory = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = window, QueueLimit = 0 });
     }
 
     // Idle only when both counts are: the partition is then dropped and a new one starts from Redis's count.
@@ -78,7 +78,7 @@ internal sealed class SharedWindowLimiter : RateLimiter
         {
             ConnectionMultiplexerFactory = () => redis,
             PermitLimit = _permitLimit,
-            Window = Window,
+            Window = _window,
         });
         if (Interlocked.CompareExchange(ref _redis, created, null) is { } raced)
         {

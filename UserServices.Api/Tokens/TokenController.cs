@@ -9,6 +9,7 @@ using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
+using UserServices.Api.Users;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Tokens;
@@ -27,7 +28,8 @@ public sealed class TokenController(
     ClientAuthentication clients,
     ServiceMetrics metrics,
     AuditLog audit,
-    IOptions<JwtOptions> jwt) : ControllerBase
+    IOptions<JwtOptions> jwt,
+    IOptions<AccountOptions> accounts) : ControllerBase
 {
     public const int MaxUserNameLength = 256;
 
@@ -56,6 +58,9 @@ public sealed class TokenController(
         "With registered clients also: the client is unknown, its secret is wrong or missing (`error: invalid_client`, " +
         "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
+    [ErrorResponse(StatusCodes.Status403Forbidden,
+        "`Accounts:RequireConfirmedEmail` is on and the password is right, but the account's email is not confirmed (`error: email_not_confirmed`).",
+        OAuthError = "email_not_confirmed", ExampleDetail = ProblemResponses.EmailNotConfirmedDetail)]
     public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
         var grant = request.GrantType ?? GrantTypes.Password;
@@ -98,6 +103,9 @@ public sealed class TokenController(
 
         switch (await credentials.CheckAsync(request.Username!, request.Password!, cancellationToken))
         {
+            // Only after the right password: a wrong one must not learn whether the account is confirmed.
+            case CredentialOutcome.Verified(var unconfirmed) when accounts.Value.RequireConfirmedEmail && !unconfirmed.EmailConfirmed:
+                return ProblemResponses.EmailNotConfirmed().ToResult();
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);
                 // Saved with the session's refresh token.

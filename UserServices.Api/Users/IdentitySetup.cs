@@ -14,6 +14,7 @@ public static class IdentitySetup
         var services = builder.Services;
         services.AddOptions<LockoutPolicyOptions>().BindConfiguration(LockoutPolicyOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
 
         services.AddIdentityCore<User>()
             .AddRoles<Role>()
@@ -35,6 +36,7 @@ public static class IdentitySetup
         services.AddScoped<FailedLoginCounter>();
         services.AddScoped<CurrentAccount>();
         services.AddScoped<UserRegistration>();
+        services.AddScoped<PasswordConfirmation>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Api.Audit;
+using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
 using UserServices.Data;
 using UserServices.Data.Users;
@@ -8,7 +9,8 @@ using UserServices.Data.Users;
 namespace UserServices.Api.Users;
 
 /// <summary>Creates an account with the <c>user</c> role, all or nothing.</summary>
-public sealed class UserRegistration(UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, AuditLog audit)
+public sealed class UserRegistration(
+    UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, AuditLog audit, MailOutbox outbox, MailDelivery mail)
 {
     public const string TakenDetail = "That username or email is already registered.";
 
@@ -47,7 +49,15 @@ public sealed class UserRegistration(UserManager<User> users, UserServicesDbCont
             // Saved with the role, inside the transaction.
             audit.Record(AuditActions.UserRegistered, user);
             await users.AddToRoleAsync(user, Role.Member);
+            if (mail.IsConfigured)
+            {
+                // With the account, or not at all; without mail, registration works as it always did.
+                outbox.Add(MailKind.EmailConfirmation, user.Email!, user.Id);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
+            outbox.Wake();
             return new RegistrationOutcome.Created(user);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())

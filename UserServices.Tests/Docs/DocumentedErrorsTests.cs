@@ -38,6 +38,14 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         /// <summary>The same service with a registered confidential client: some errors exist only when clients do.</summary>
         public UserServicesApp WithClients { get; private set; } = null!;
 
+        /// <summary>
+        /// The same service sending mail (the other one has none, so its mail endpoints answer 503), with confirmed
+        /// addresses required: the errors of the mail endpoints past the 503, and the token endpoint's 403.
+        /// </summary>
+        public UserServicesApp WithMail { get; private set; } = null!;
+
+        public SmtpTestServer Smtp { get; } = SmtpTestServer.Start();
+
         public override async ValueTask InitializeAsync()
         {
             await base.InitializeAsync();
@@ -45,11 +53,19 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             settings["Clients:0:ClientId"] = "resource-server";
             settings["Clients:0:ClientSecret"] = ClientSecret;
             WithClients = UserServicesApp.Start(settings);
+            var mail = UserServicesApp.Defaults(DatabaseUrl);
+            Configure(mail);
+            MailSettings.UseSmtp(mail, Smtp);
+            mail["RateLimits:MailPerClientPerMinute"] = "3";
+            mail["Accounts:RequireConfirmedEmail"] = "true";
+            WithMail = UserServicesApp.Start(mail);
         }
 
         public override async ValueTask DisposeAsync()
         {
             await WithClients.DisposeAsync();
+            await WithMail.DisposeAsync();
+            await Smtp.DisposeAsync();
             await base.DisposeAsync();
         }
     }
@@ -105,7 +121,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     }
 
     private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> Cases() => new(AdminCases(
-        AdminAsync, () => SignedInAsync($"member{Interlocked.Increment(ref _peer)}"), Client, UserIdAsync))
+        AdminAsync, () => SignedInAsync($"member{Interlocked.Increment(ref _peer)}"), () => Client(), UserIdAsync))
     {
         ["POST /user/register"] = new()
         {
@@ -128,7 +144,92 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             [413] = () => Client().PostAsync("/user/token", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/token", new { username = "x", password = "y" }),
             [429] = () => Repeat(client => client.PostAsync("/user/token", Form(("username", "limited"), ("password", "wrong password")))),
+            [403] = async () =>
+            {
+                (await Client(fixture.WithMail).PostAsJsonAsync("/user/register", new { username = "unconfirmed", email = "unconfirmed@example.com", password = Password }))
+                    .StatusCode.ShouldBe(HttpStatusCode.Created);
+                return await Client(fixture.WithMail).PostAsync("/user/token", Form(("username", "unconfirmed"), ("password", Password)));
+            },
             [503] = () => WhileTheGateIsFull(() => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password")))),
+        },
+        ["POST /user/password/forgot"] = new()
+        {
+            [400] = () => Client(fixture.WithMail).PostAsJsonAsync("/user/password/forgot", new { email = "not an address" }),
+            [413] = () => Client().PostAsync("/user/password/forgot", Oversized("application/json")),
+            [415] = () => Client().PostAsync("/user/password/forgot", new StringContent("email=x", Encoding.UTF8, "text/plain")),
+            [429] = () => Repeat(client => client.PostAsJsonAsync("/user/password/forgot", new { email = "limited@example.com" }), fixture.WithMail),
+            [503] = () => Client().PostAsJsonAsync("/user/password/forgot", new { email = "someone@example.com" }),
+        },
+        ["POST /user/password/reset"] = new()
+        {
+            [400] = () => Client().PostAsJsonAsync("/user/password/reset", new { token = "unknown", new_password = "another long passphrase" }),
+            [413] = () => Client().PostAsync("/user/password/reset", Oversized("application/json")),
+            [415] = () => Client().PostAsync("/user/password/reset", new StringContent("{}", Encoding.UTF8, "text/plain")),
+            [503] = async () =>
+            {
+                var token = await MailedTokenAsync("gated-reset", "Reset your password",
+                    () => Client(fixture.WithMail).PostAsJsonAsync("/user/password/forgot", new { email = "gated-reset@example.com" }));
+                return await WhileTheGateIsFull(
+                    () => Client(fixture.WithMail).PostAsJsonAsync("/user/password/reset", new { token, new_password = "another long passphrase" }), fixture.WithMail);
+            },
+        },
+        ["POST /user/email/confirm/request"] = new()
+        {
+            [401] = () => Client().PostAsync("/user/email/confirm/request", null),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-confirm", fixture.WithMail)).PostAsync("/user/email/confirm/request", null),
+            [409] = async () => await (await SignedInAsync("confirmed", fixture.WithMail)).PostAsync("/user/email/confirm/request", null),
+            [429] = async () =>
+            {
+                var client = await SignedInAsync("confirm-limited", fixture.WithMail);
+                return await Repeat(_ => client.PostAsync("/user/email/confirm/request", null), fixture.WithMail);
+            },
+            [503] = async () => await (await SignedInAsync("mailless-confirm")).PostAsync("/user/email/confirm/request", null),
+        },
+        ["POST /user/email/confirm"] = new()
+        {
+            [400] = () => Client().PostAsJsonAsync("/user/email/confirm", new { token = "unknown" }),
+            [409] = async () =>
+            {
+                var client = await SignedInAsync("changer-409", fixture.WithMail);
+                var token = await MailedTokenAsync("wanted-409", "Confirm your new email address",
+                    () => client.PutAsJsonAsync("/user/email", new { new_email = "wanted-409@example.com", password = Password }), register: false);
+                await SignedInAsync("wanted-409", fixture.WithMail);
+                return await Client().PostAsJsonAsync("/user/email/confirm", new { token });
+            },
+            [413] = () => Client().PostAsync("/user/email/confirm", Oversized("application/json")),
+            [415] = () => Client().PostAsync("/user/email/confirm", new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["PUT /user/email"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("email-400", fixture.WithMail)).PutAsJsonAsync("/user/email", new { new_email = "", password = "" }),
+            [401] = () => Client().PutAsJsonAsync("/user/email", new { new_email = "x@example.com", password = Password }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-email", fixture.WithMail)).PutAsJsonAsync("/user/email",
+                new { new_email = "gone-new@example.com", password = Password }),
+            [409] = async () => await (await SignedInAsync("email-409", fixture.WithMail)).PutAsJsonAsync("/user/email",
+                new { new_email = "email-400@example.com", password = Password }),
+            [413] = async () => await (await SignedInAsync("email-413")).PutAsync("/user/email", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("email-415")).PutAsync("/user/email", new StringContent("{}", Encoding.UTF8, "text/plain")),
+            [429] = async () =>
+            {
+                var client = await SignedInAsync("email-429", fixture.WithMail);
+                return await Repeat(_ => client.PutAsJsonAsync("/user/email", new { new_email = "", password = "" }), fixture.WithMail);
+            },
+            [503] = async () => await (await SignedInAsync("email-503")).PutAsJsonAsync("/user/email", new { new_email = "x@example.com", password = Password }),
+        },
+        ["DELETE /user/user"] = new()
+        {
+            [400] = async () => await CloseAsync(await SignedInAsync("closer-400"), "not the password"),
+            [401] = () => CloseAsync(Client(), Password),
+            [404] = async () => await CloseAsync(await DeletedAccountClientAsync("gone-closer"), Password),
+            [413] = async () => await (await SignedInAsync("closer-413")).SendAsync(
+                new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = Oversized("application/json") }),
+            [415] = async () => await (await SignedInAsync("closer-415")).SendAsync(
+                new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = new StringContent("{}", Encoding.UTF8, "text/plain") }),
+            [503] = async () =>
+            {
+                var client = await SignedInAsync("closer-503");
+                return await WhileTheGateIsFull(() => CloseAsync(client, Password));
+            },
         },
         ["POST /user/revoke"] = new()
         {
@@ -270,30 +371,58 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     }
 
     /// <summary>A client with an address of its own, so the per-client limits of one case never touch another.</summary>
-    private HttpClient Client() => App.ClientFrom($"10.9.{Interlocked.Increment(ref _peer) / 250}.{(_peer % 250) + 1}");
+    private HttpClient Client(UserServicesApp? app = null) =>
+        (app ?? App).ClientFrom($"10.9.{Interlocked.Increment(ref _peer) / 250}.{(_peer % 250) + 1}");
 
     // Each request from an address of its own: the helpers on UserServicesApp share one, which these limits would stop.
-    private async Task<HttpClient> SignedInAsync(string username)
+    // On the service that requires confirmed addresses, the address is confirmed in the database before signing in.
+    private async Task<HttpClient> SignedInAsync(string username, UserServicesApp? app = null)
     {
-        (await Client().PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
+        (await Client(app).PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
-        var token = await (await Client().PostAsync("/user/token", Form(("username", username), ("password", Password)))).ReadJsonAsync();
-        var client = Client();
+        await App.WithDbAsync(db => db.Users.Where(u => u.UserName == username).ExecuteUpdateAsync(u => u.SetProperty(x => x.EmailConfirmed, true)));
+        var token = await (await Client(app).PostAsync("/user/token", Form(("username", username), ("password", Password)))).ReadJsonAsync();
+        var client = Client(app);
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
     }
 
-    private async Task<HttpClient> DeletedAccountClientAsync(string username)
+    /// <summary>Registers <paramref name="username"/> on the mailing service (unless told not to), sends, and returns the token of the mail with that subject.</summary>
+    private async Task<string> MailedTokenAsync(string username, string subject, Func<Task<HttpResponseMessage>> send, bool register = true)
     {
-        var client = await SignedInAsync(username);
+        if (register)
+        {
+            await SignedInAsync(username, fixture.WithMail);
+        }
+
+        (await send()).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (fixture.Smtp.To($"{username}@example.com").FirstOrDefault(m => m.Subject == subject) is { } mail)
+            {
+                return MailLinks.TokenIn(mail);
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no '{subject}' mail to {username}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static Task<HttpResponseMessage> CloseAsync(HttpClient client, string password) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = JsonContent.Create(new { password }) });
+
+    private async Task<HttpClient> DeletedAccountClientAsync(string username, UserServicesApp? app = null)
+    {
+        var client = await SignedInAsync(username, app);
         (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == username).ExecuteDeleteAsync())).ShouldBe(1);
         return client;
     }
 
     /// <summary>Sends from one address until the limit answers, at most a few more times than the limit.</summary>
-    private async Task<HttpResponseMessage> Repeat(Func<HttpClient, Task<HttpResponseMessage>> send)
+    private async Task<HttpResponseMessage> Repeat(Func<HttpClient, Task<HttpResponseMessage>> send, UserServicesApp? app = null)
     {
-        var client = Client();
+        var client = Client(app);
         HttpResponseMessage response;
         var sent = 0;
         do
@@ -305,10 +434,10 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         return response;
     }
 
-    private async Task<HttpResponseMessage> WhileTheGateIsFull(Func<Task<HttpResponseMessage>> send)
+    private async Task<HttpResponseMessage> WhileTheGateIsFull(Func<Task<HttpResponseMessage>> send, UserServicesApp? app = null)
     {
         using var release = new ManualResetEventSlim();
-        var holding = App.Services.GetRequiredService<PasswordWorkers>().TryRun(() => release.Wait(TimeSpan.FromSeconds(30)));
+        var holding = (app ?? App).Services.GetRequiredService<PasswordWorkers>().TryRun(() => release.Wait(TimeSpan.FromSeconds(30)));
         (holding is not null).ShouldBeTrue("the only password thread must take the holding work");
         try
         {

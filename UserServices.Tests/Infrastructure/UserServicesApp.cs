@@ -44,6 +44,8 @@ public class UserServicesApp(
         ["RateLimits:TokenPerClientPerMinute"] = "1000000",
         ["RateLimits:TokenPerUserPerMinute"] = "1000000",
         ["RateLimits:RegisterPerClientPerMinute"] = "1000000",
+        ["RateLimits:MailPerClientPerMinute"] = "1000000",
+        ["RateLimits:MailPerAddressPerHour"] = "1000000",
         // Warnings and errors only: the information lines of dozens of hosts bury a failing test's output.
         ["Logging:LogLevel:Default"] = "Warning",
     };

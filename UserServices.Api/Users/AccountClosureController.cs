@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using UserServices.Api.Hosting;
+using UserServices.Api.Passwords;
+using UserServices.Data.Users;
+
+namespace UserServices.Api.Users;
+
+[ApiController]
+[Route("user")]
+[Tags("User")]
+public sealed class AccountClosureController(UserManager<User> users, CurrentAccount current, PasswordConfirmation confirmation) : ControllerBase
+{
+    public const string InvalidDetail = "The account was not closed; see 'errors'.";
+
+    /// <summary>Close the bearer's own account.</summary>
+    /// <remarks>
+    /// Deletes the account with its refresh tokens, roles and mailed tokens. Its access tokens stop working at once
+    /// (the account they name is gone). A wrong password counts towards lockout.
+    /// </remarks>
+    [HttpDelete("user")]
+    [Authorize]
+    [RunsBcrypt]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
+    [Consumes("application/json")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ErrorResponse(StatusCodes.Status400BadRequest, "The password is missing or wrong (a wrong one counts towards lockout).",
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+    [ErrorResponse(StatusCodes.Status404NotFound, "The token is valid but its account has been deleted since it was issued.")]
+    public async Task<IActionResult> Close([FromBody] CloseAccountRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            return ProblemResponses.InvalidFields(new Dictionary<string, string[]> { ["password"] = ["The 'password' field is required."] }, InvalidDetail).ToResult();
+        }
+
+        var user = current.Account is { } account ? await users.FindByIdAsync(account.Id.ToString(CultureInfo.InvariantCulture)) : null;
+        if (user is null)
+        {
+            return ProblemResponses.AccountGone().ToResult();
+        }
+
+        switch (await confirmation.CheckAsync(user, request.Password, cancellationToken))
+        {
+            case PasswordVerdict.Busy:
+                return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
+            case PasswordVerdict.DoesNotMatch:
+                return ProblemResponses.InvalidFields(new Dictionary<string, string[]> { ["password"] = ["The password is incorrect."] }, InvalidDetail).ToResult();
+        }
+
+        // Refresh tokens, roles and mailed tokens go with the row (cascading deletes), in the same statement's transaction.
+        var deleted = await users.DeleteAsync(user);
+        if (!deleted.Succeeded)
+        {
+            throw new InvalidOperationException($"The account could not be deleted: {string.Join(", ", deleted.Errors.Select(e => e.Code))}.");
+        }
+
+        return NoContent();
+    }
+}
