@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using UserServices.Api.Hosting;
 using UserServices.Api.Sessions;
@@ -40,6 +41,15 @@ public static class BearerAuthentication
     /// </summary>
     private static async Task CheckAccountIsStillValid(TokenValidatedContext context)
     {
+        // A token sent to an endpoint that needs none (a liveness probe that always sends one, the JWKS) is ignored
+        // rather than checked: its account lookup would make that endpoint depend on the database, and a database
+        // outage would fail every replica's liveness probe.
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
+        {
+            context.NoResult();
+            return;
+        }
+
         var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
         if (!int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
         {

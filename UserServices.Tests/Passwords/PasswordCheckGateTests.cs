@@ -19,7 +19,16 @@ public sealed class PasswordCheckGateTests(PasswordCheckGateTests.Fixture fixtur
         public override async ValueTask InitializeAsync()
         {
             await base.InitializeAsync();
-            (await App.RegisterAsync("busy", "busy@example.com", "correct horse battery")).EnsureSuccessStatusCode();
+            // The one password thread may still be making the start-up dummy hash: then this is shed too.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            HttpResponseMessage registered;
+            while ((registered = await App.RegisterAsync("busy", "busy@example.com", "correct horse battery")).StatusCode == HttpStatusCode.ServiceUnavailable
+                && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            registered.StatusCode.ShouldBe(HttpStatusCode.Created);
         }
     }
 
