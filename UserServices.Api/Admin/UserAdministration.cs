@@ -220,23 +220,11 @@ public sealed class UserAdministration(
 
     public async Task<AdminOutcome> LockAsync(int actorId, int id, DateTimeOffset? until, string? reason, CancellationToken cancellationToken)
     {
-        if (id == actorId)
-        {
-            return new AdminOutcome.Conflict(SelfDetail);
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await AdminRoles.SerializeAsync(db, cancellationToken);
-        var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
+        var (user, refusal) = await FindRemovableAsync(actorId, id, cancellationToken);
         if (user is null)
         {
-            return new AdminOutcome.NotFound();
-        }
-
-        if (await AdminRoles.HoldsAdminAsync(db, id, cancellationToken)
-            && !await AdminRoles.AnotherActiveAdminAsync(db, id, time.GetUtcNow(), cancellationToken))
-        {
-            return new AdminOutcome.Conflict(LastAdminDetail);
+            return refusal!;
         }
 
         user.LockoutEnabled = true;
@@ -327,23 +315,11 @@ public sealed class UserAdministration(
 
     public async Task<AdminOutcome> DeleteAsync(int actorId, int id, CancellationToken cancellationToken)
     {
-        if (id == actorId)
-        {
-            return new AdminOutcome.Conflict(SelfDetail);
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await AdminRoles.SerializeAsync(db, cancellationToken);
-        var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
+        var (user, refusal) = await FindRemovableAsync(actorId, id, cancellationToken);
         if (user is null)
         {
-            return new AdminOutcome.NotFound();
-        }
-
-        if (await AdminRoles.HoldsAdminAsync(db, id, cancellationToken)
-            && !await AdminRoles.AnotherActiveAdminAsync(db, id, time.GetUtcNow(), cancellationToken))
-        {
-            return new AdminOutcome.Conflict(LastAdminDetail);
+            return refusal!;
         }
 
         audit.Record(AuditActions.UserDeleted, user, $"email was {user.Email}");
@@ -413,5 +389,29 @@ public sealed class UserAdministration(
         {
             throw new InvalidOperationException($"Identity refused an administrative change: {string.Join(" ", result.Errors.Select(e => e.Code))}");
         }
+    }
+
+    /// <summary>
+    /// The account an admin may lock or delete — not their own, not the last active admin — found inside the
+    /// caller's transaction after taking the admin role's lock, so two admins removing each other run in turn.
+    /// </summary>
+    private async Task<(User? User, AdminOutcome? Refusal)> FindRemovableAsync(int actorId, int id, CancellationToken cancellationToken)
+    {
+        if (id == actorId)
+        {
+            return (null, new AdminOutcome.Conflict(SelfDetail));
+        }
+
+        await AdminRoles.SerializeAsync(db, cancellationToken);
+        var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
+        if (user is null)
+        {
+            return (null, new AdminOutcome.NotFound());
+        }
+
+        return await AdminRoles.HoldsAdminAsync(db, id, cancellationToken)
+            && !await AdminRoles.AnotherActiveAdminAsync(db, id, time.GetUtcNow(), cancellationToken)
+            ? (null, new AdminOutcome.Conflict(LastAdminDetail))
+            : (user, null);
     }
 }
