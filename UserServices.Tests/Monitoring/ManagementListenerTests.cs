@@ -196,7 +196,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
 
         public async ValueTask InitializeAsync()
         {
-            var (process, ports) = await ServingApiProcess.StartAsync(new Dictionary<string, string?>
+            _process = await ServingApiProcess.StartAsync(new Dictionary<string, string?>
             {
                 ["DATABASE_URL"] = await server.CreateDatabaseAsync(nameof(ManagementListenerTests)),
                 ["SECRET_KEY"] = UserServicesApp.SecretKey,
@@ -205,8 +205,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
                 ["LOG_FORMAT"] = "json",
                 ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
             }, extraPorts: 1);
-            _process = process;
-            Management = new Uri($"http://127.0.0.1:{ports[0]}");
+            Management = new Uri($"http://127.0.0.1:{_process.ExtraPorts[0]}");
         }
 
         public async ValueTask DisposeAsync()
