@@ -8,13 +8,6 @@ namespace UserServices.Tests.Infrastructure;
 /// </summary>
 public static class ApiProcess
 {
-    private static readonly string[] SettingsNotInherited =
-    [
-        "DATABASE_URL", "SECRET_KEY", "BCRYPT_WORK_FACTOR", "ACCESS_TOKEN_EXPIRE_MINUTES",
-        "ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "REDIS_URL",
-        "ASPNETCORE_URLS",
-    ];
-
     /// <summary>The test project references the API, so its dll and runtimeconfig sit next to the test assembly.</summary>
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "UserServices.Api.dll");
 
@@ -62,7 +55,7 @@ public static class ApiProcess
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var key in SettingsNotInherited)
+        foreach (var key in start.Environment.Keys.Where(IsServiceSetting).ToArray())
         {
             start.Environment.Remove(key);
         }
@@ -74,4 +67,12 @@ public static class ApiProcess
 
         return start;
     }
+
+    // The test runner's own environment must not configure the child: only what the test gives it.
+    private static bool IsServiceSetting(string key) =>
+        key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("OTEL_", StringComparison.Ordinal)
+        || key.Contains("__", StringComparison.Ordinal)
+        || key is "DOTNET_ENVIRONMENT" or "DOTNET_SHUTDOWNTIMEOUTSECONDS" or "DATABASE_URL" or "SECRET_KEY" or "BCRYPT_WORK_FACTOR"
+            or "ACCESS_TOKEN_EXPIRE_MINUTES" or "ADMIN_USERNAME" or "ADMIN_EMAIL" or "ADMIN_PASSWORD" or "REDIS_URL" or "LOG_FORMAT"
+            or "MANAGEMENT_URLS" or "PUBLIC_BASE_URL" or "JWT_ALGORITHM" or "JWT_SIGNING_KEY_PATH";
 }

@@ -1,51 +1,68 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace UserServices.Tests.Infrastructure;
 
 /// <summary>
-/// The built service serving as a child process, as an operator runs it: its own listeners on loopback ports, its
-/// stdout and stderr captured line by line. <see cref="StopAsync"/> ends it with SIGTERM, as systemd would, so
-/// every log line it wrote is flushed before the test reads them.
+/// The built service serving as a child process, as an operator runs it (alone, or as one of several replicas behind
+/// a proxy): started through <see cref="ApiProcess"/>'s start info on free loopback ports, its stdout and stderr
+/// captured line by line. <see cref="StopAsync"/> ends it with SIGTERM, as systemd would, so every log line it wrote
+/// is flushed before the test reads them; <see cref="TerminateAsync"/> and <see cref="WaitForExitAsync"/> split that
+/// in two for a test that watches the shutdown itself.
 /// </summary>
 public sealed class ServingApiProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan LiveWithin = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(30);
+
     private readonly Process _process;
     private readonly string _workingDirectory;
-    private readonly ConcurrentQueue<string> _stdout = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ConcurrentQueue<(bool IsError, string Text)> _lines = new();
+    private bool _terminated;
     private ProcessResult? _result;
 
-    private ServingApiProcess(Process process, string workingDirectory, int port)
+    private ServingApiProcess(Process process, string workingDirectory, int[] ports)
     {
         _process = process;
         _workingDirectory = workingDirectory;
-        Address = new Uri($"http://127.0.0.1:{port}");
+        Port = ports[0];
+        ExtraPorts = ports[1..];
+        Address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
     }
 
-    /// <summary>The public listener (<c>ASPNETCORE_URLS</c>).</summary>
+    /// <summary>The public listener's port (<c>ASPNETCORE_URLS</c>).</summary>
+    public int Port { get; }
+
     public Uri Address { get; }
 
-    public IReadOnlyCollection<string> StandardOutputLines => _stdout;
+    /// <summary>The ports that filled <c>{port1}</c>, <c>{port2}</c>… in the environment, in that order.</summary>
+    public IReadOnlyList<int> ExtraPorts { get; }
+
+    /// <summary>Every line printed so far, stdout and stderr, in arrival order.</summary>
+    public IEnumerable<string> Output => _lines.Select(line => line.Text);
+
+    public IEnumerable<string> StandardOutputLines => _lines.Where(line => !line.IsError).Select(line => line.Text);
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>
     /// Starts the service on a free loopback port (<c>ASPNETCORE_URLS</c>) and waits until <c>/health/live</c> answers.
     /// <paramref name="environment"/> may name more free ports through <paramref name="extraPorts"/>: each
-    /// <c>{port1}</c>, <c>{port2}</c>… in a value becomes one. A port another process took meanwhile is retried.
+    /// <c>{port1}</c>, <c>{port2}</c>… in a value becomes one (<see cref="ExtraPorts"/>). A port another process took
+    /// meanwhile is retried.
     /// </summary>
-    public static async Task<(ServingApiProcess Process, int[] ExtraPorts)> StartAsync(
-        IReadOnlyDictionary<string, string?> environment, int extraPorts = 0)
+    public static async Task<ServingApiProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, int extraPorts = 0)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var ports = Enumerable.Range(0, extraPorts + 1).Select(_ => FreePort()).ToArray();
+            var ports = Enumerable.Range(0, extraPorts + 1).Select(_ => FreePorts.Next()).ToArray();
             var started = Launch(environment, ports);
             try
             {
                 await started.WaitUntilLiveAsync();
-                return (started, ports[1..]);
+                return started;
             }
             catch (InvalidOperationException) when (attempt < 3 && started.AddressWasTaken)
             {
@@ -59,22 +76,29 @@ public sealed class ServingApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, then waits for the exit (30 s at most); returns everything it printed.</summary>
-    public async Task<ProcessResult> StopAsync()
+    /// <summary>Sends SIGTERM (once) and returns at once: the service shuts down on its own from here.</summary>
+    public async Task TerminateAsync()
+    {
+        if (_terminated || _process.HasExited)
+        {
+            return;
+        }
+
+        _terminated = true;
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the exit (<paramref name="within"/>, 30 s unless told); kills it and throws if it does not come.</summary>
+    public async Task<ProcessResult> WaitForExitAsync(TimeSpan? within = null)
     {
         if (_result is not null)
         {
             return _result;
         }
 
-        if (!_process.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-                ?? throw new InvalidOperationException("Could not run kill.");
-            await kill.WaitForExitAsync();
-        }
-
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var deadline = new CancellationTokenSource(within ?? ExitWithin);
         try
         {
             await _process.WaitForExitAsync(deadline.Token);
@@ -82,27 +106,34 @@ public sealed class ServingApiProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The service did not exit within 30 s of SIGTERM.\n{Output()}");
+            throw new TimeoutException($"The service did not exit within {(within ?? ExitWithin).TotalSeconds} s.\n{Printed()}");
         }
 
         // The parameterless wait also drains the redirected streams.
         await _process.WaitForExitAsync(CancellationToken.None);
-        _result = new ProcessResult(_process.ExitCode, string.Join('\n', _stdout), string.Join('\n', _stderr));
+        _result = new ProcessResult(
+            _process.ExitCode,
+            string.Join('\n', StandardOutputLines),
+            string.Join('\n', _lines.Where(line => line.IsError).Select(line => line.Text)));
         return _result;
+    }
+
+    /// <summary>SIGTERM, then waits for the exit (30 s at most); returns everything it printed.</summary>
+    public async Task<ProcessResult> StopAsync()
+    {
+        await TerminateAsync();
+        return await WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                await StopAsync();
-            }
+            await StopAsync();
         }
         catch (TimeoutException)
         {
-            // Already killed; the test that stopped it reports the timeout itself.
+            // Already killed; a test that stopped it reports the timeout itself.
         }
         finally
         {
@@ -111,60 +142,41 @@ public sealed class ServingApiProcess : IAsyncDisposable
         }
     }
 
-    private bool AddressWasTaken => _stderr.Concat(_stdout).Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+    private bool AddressWasTaken => Output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
     private static ServingApiProcess Launch(IReadOnlyDictionary<string, string?> environment, int[] ports)
     {
-        var workingDirectory = Directory.CreateTempSubdirectory("userservices-serve-").FullName;
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        var start = new ProcessStartInfo(!string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet")
+        var settings = new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
+            ["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[0]}"),
         };
-        start.ArgumentList.Add(ApiProcess.DllPath);
-        foreach (var key in start.Environment.Keys.Where(IsServiceSetting).ToArray())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports[0]}";
         foreach (var (key, value) in environment)
         {
             var filled = value;
             for (var i = 1; i < ports.Length; i++)
             {
-                filled = filled?.Replace($"{{port{i}}}", ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                filled = filled?.Replace($"{{port{i}}}", ports[i].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
             }
 
-            start.Environment[key] = filled;
+            settings[key] = filled;
         }
 
-        var process = new Process { StartInfo = start };
-        var serving = new ServingApiProcess(process, workingDirectory, ports[0]);
-        process.OutputDataReceived += (_, line) => Keep(serving._stdout, line.Data);
-        process.ErrorDataReceived += (_, line) => Keep(serving._stderr, line.Data);
+        var workingDirectory = Directory.CreateTempSubdirectory("userservices-serve-").FullName;
+        var process = new Process { StartInfo = ApiProcess.StartInfo(settings, workingDirectory) };
+        var serving = new ServingApiProcess(process, workingDirectory, ports);
+        process.OutputDataReceived += (_, line) => serving.Keep(isError: false, line.Data);
+        process.ErrorDataReceived += (_, line) => serving.Keep(isError: true, line.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return serving;
     }
 
-    // The test runner's own environment must not configure the child: only what the test gives it.
-    private static bool IsServiceSetting(string key) =>
-        key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("DOTNET_ENVIRONMENT", StringComparison.Ordinal)
-        || key.StartsWith("OTEL_", StringComparison.Ordinal) || key.Contains("__", StringComparison.Ordinal)
-        || key is "DATABASE_URL" or "SECRET_KEY" or "BCRYPT_WORK_FACTOR" or "ACCESS_TOKEN_EXPIRE_MINUTES" or "ADMIN_USERNAME"
-            or "ADMIN_EMAIL" or "ADMIN_PASSWORD" or "LOG_FORMAT" or "MANAGEMENT_URLS" or "PUBLIC_BASE_URL" or "JWT_ALGORITHM"
-            or "JWT_SIGNING_KEY_PATH";
-
-    private static void Keep(ConcurrentQueue<string> lines, string? line)
+    private void Keep(bool isError, string? line)
     {
         if (line is not null)
         {
-            lines.Enqueue(line);
+            _lines.Enqueue((isError, line));
         }
     }
 
@@ -172,11 +184,11 @@ public sealed class ServingApiProcess : IAsyncDisposable
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (deadline.Elapsed < LiveWithin)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited before it was live.\n{Output()}");
+                throw new InvalidOperationException($"The service on port {Port} exited before it was live.\n{Printed()}");
             }
 
             try
@@ -198,15 +210,8 @@ public sealed class ServingApiProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException($"The service was not live within 60 s.\n{Output()}");
+        throw new InvalidOperationException($"The service on port {Port} was not live within {LiveWithin.TotalSeconds} s.\n{Printed()}");
     }
 
-    private string Output() => $"--- stdout\n{string.Join('\n', _stdout)}\n--- stderr\n{string.Join('\n', _stderr)}";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private string Printed() => $"--- output\n{string.Join('\n', Output)}";
 }

@@ -22,7 +22,7 @@ public sealed class LogSecretsTests(PostgresServer server)
     [Fact]
     public async Task No_log_line_at_any_level_contains_a_secret()
     {
-        await using var service = (await ServingApiProcess.StartAsync(new Dictionary<string, string?>
+        await using var service = await ServingApiProcess.StartAsync(new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = await server.CreateDatabaseAsync(nameof(LogSecretsTests)),
             ["SECRET_KEY"] = SecretKey,
@@ -37,7 +37,7 @@ public sealed class LogSecretsTests(PostgresServer server)
             ["Logging__LogLevel__Default"] = "Trace",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Trace",
-        })).Process;
+        });
         using var api = new HttpClient { BaseAddress = service.Address };
         var secrets = new List<string> { SecretKey, ClientSecret, "$2" };
         // Each password also as a form body would carry it.

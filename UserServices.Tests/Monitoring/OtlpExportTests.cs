@@ -43,7 +43,7 @@ public sealed class OtlpExportTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Traces_with_database_spans_metrics_and_logs_are_exported_over_otlp()
     {
-        await using var service = (await ServingApiProcess.StartAsync(new Dictionary<string, string?>
+        await using var service = await ServingApiProcess.StartAsync(new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = await server.CreateDatabaseAsync(nameof(OtlpExportTests)),
             ["SECRET_KEY"] = UserServicesApp.SecretKey,
@@ -54,7 +54,7 @@ public sealed class OtlpExportTests(PostgresServer server) : IAsyncLifetime
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        })).Process;
+        });
         using var api = new HttpClient { BaseAddress = service.Address };
         (await api.PostAsJsonAsync("/user/register", new { username = "olga", email = "olga@example.com", password = "correct horse battery" }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);

@@ -20,7 +20,7 @@ public class ScaleOutFixture : IAsyncLifetime
     public const int MaxFailedAttempts = 5;
     public const string Password = "correct horse battery";
 
-    private readonly List<ApiReplica> _replicas = [];
+    private readonly List<ServingApiProcess> _replicas = [];
     private int _addressCounter;
 
     public PostgresCluster Postgres { get; private set; } = null!;
@@ -29,7 +29,7 @@ public class ScaleOutFixture : IAsyncLifetime
 
     public NginxServer Nginx { get; private set; } = null!;
 
-    public IReadOnlyList<ApiReplica> Replicas => _replicas;
+    public IReadOnlyList<ServingApiProcess> Replicas => _replicas;
 
     public virtual async ValueTask InitializeAsync()
     {
@@ -55,7 +55,7 @@ public class ScaleOutFixture : IAsyncLifetime
 
         var migrated = await ApiProcess.RunAsync(settings, "migrate");
         migrated.ExitCode.ShouldBe(0, migrated.ToString());
-        _replicas.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiReplica.StartAsync(settings))));
+        _replicas.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServingApiProcess.StartAsync(settings))));
         Nginx = await NginxServer.StartAsync(_replicas.Select(replica => replica.Port).ToList());
     }
 
