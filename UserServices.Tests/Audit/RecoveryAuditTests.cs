@@ -152,6 +152,7 @@ public sealed class RecoveryAuditTests(RecoveryAuditTests.Fixture fixture) : ICl
         await (await Anonymous().PostAsJsonAsync("/user/email/confirm", new { token })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         (await EventsAsync(id, "email.changed")).ShouldBeEmpty();
+        (await EventsAsync(id, "email.change_requested")).ShouldHaveSingleItem().Detail.ShouldBe("slowpoke@example.com -> contested@example.com");
     }
 
     [Fact]
