@@ -18,4 +18,12 @@ public static class AuditActions
     public const string UserUpdated = "user.updated";
     public const string UserDeleted = "user.deleted";
     public const string RolesChanged = "roles.changed";
+    public const string LoginRefusedUnconfirmed = "login.refused_unconfirmed";
+    public const string PasswordCheckFailed = "password.check_failed";
+    public const string PasswordResetRequested = "password.reset_requested";
+    public const string PasswordReset = "password.reset";
+    public const string EmailConfirmationRequested = "email.confirmation_requested";
+    public const string EmailConfirmed = "email.confirmed";
+    public const string EmailChangeRequested = "email.change_requested";
+    public const string EmailChanged = "email.changed";
 }

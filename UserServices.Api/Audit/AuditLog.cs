@@ -22,6 +22,9 @@ public sealed class AuditLog(
     /// <summary>The actor of the operator commands, which run without a signed-in caller.</summary>
     public const string CliActor = "cli";
 
+    /// <summary>The actor of the service's own background work (the mail sender), which has no request.</summary>
+    public const string SystemActor = "system";
+
     private readonly List<AuditEvent> _pending = [];
     private string? _actor;
     private bool _listening;

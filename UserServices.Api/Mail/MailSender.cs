@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using UserServices.Api.Audit;
 using UserServices.Data;
 using UserServices.Data.Mail;
 using UserServices.Data.Users;
@@ -82,6 +83,7 @@ public sealed class MailSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
+        scope.ServiceProvider.GetRequiredService<AuditLog>().ActAs(AuditLog.SystemActor);
         var now = Now();
         var due = await db.MailOutbox.AsNoTracking()
             .Where(m => m.DoneAt == null && m.AvailableAt <= now && (m.LeasedUntil == null || m.LeasedUntil < now))
@@ -122,6 +124,7 @@ public sealed class MailSender(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             db.ChangeTracker.Clear();
+            services.GetRequiredService<AuditLog>().Discard();
             var attempts = row.Attempts + 1;
             // A relay that refuses the mail for good (5xx: no such mailbox, sender refused) will not change its mind.
             var permanent = e is SmtpCommandException { StatusCode: >= (SmtpStatusCode)500 };
@@ -172,6 +175,10 @@ public sealed class MailSender(
         switch (row.Kind)
         {
             case MailKind.PasswordReset:
+                // Recorded here, where alone it is known that an account has the address, and saved with the token
+                // it describes; the request path stayed the same for every address. A retried send mints a new
+                // link and records it again under the same mail id.
+                services.GetRequiredService<AuditLog>().Record(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
                 var reset = await tokens.MintAsync(user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(mail.PasswordResetMinutes), cancellationToken);
                 values["link"] = Link(mail.PasswordResetUrl ?? DevelopmentResetUrl, reset);
                 return await templates.ComposeAsync(row.Kind, new MailboxAddress(user.UserName, user.Email), values, cancellationToken);

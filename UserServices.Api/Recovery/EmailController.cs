@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using UserServices.Api.Audit;
 using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
@@ -25,7 +26,8 @@ public sealed class EmailController(
     MailOutbox outbox,
     MailAddressThrottle throttle,
     AccountTokens tokens,
-    PasswordConfirmation confirmation) : ControllerBase
+    PasswordConfirmation confirmation,
+    AuditLog audit) : ControllerBase
 {
     public const string InvalidDetail = "The request has invalid fields; see 'errors'.";
     public const string AlreadyConfirmedDetail = "The account's email address is already confirmed.";
@@ -65,6 +67,7 @@ public sealed class EmailController(
         }
 
         outbox.Add(MailKind.EmailConfirmation, user.Email, user.Id);
+        audit.Record(AuditActions.EmailConfirmationRequested, user, $"to {user.Email}");
         await db.SaveChangesAsync(cancellationToken);
         outbox.Wake();
         return StatusCode(StatusCodes.Status202Accepted, MailAccepted.ConfirmationRequested);
@@ -117,12 +120,16 @@ public sealed class EmailController(
 
         try
         {
+            // Saved by the account's save below, in the transaction that uses the token.
+            audit.Record(change ? AuditActions.EmailChanged : AuditActions.EmailConfirmed, user,
+                change ? $"{user.Email} -> {found.Email}" : user.Email);
             if (change)
             {
                 // Identity's own way: new address and normalized address, unconfirmed, new security stamp.
                 var set = await users.SetEmailAsync(user, found.Email);
                 if (!set.Succeeded)
                 {
+                    audit.Discard();
                     return set.Errors.Any(e => e.Code == "DuplicateEmail")
                         ? ProblemResponses.Conflict(TakenDetail).ToResult()
                         : throw new InvalidOperationException($"The email change could not be saved: {string.Join(", ", set.Errors.Select(e => e.Code))}.");
@@ -140,6 +147,7 @@ public sealed class EmailController(
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
+            audit.Discard();
             // Two accounts raced for the same new address; the unique index decided.
             return ProblemResponses.Conflict(TakenDetail).ToResult();
         }
@@ -197,7 +205,7 @@ public sealed class EmailController(
             return ProblemResponses.AccountGone().ToResult();
         }
 
-        switch (await confirmation.CheckAsync(user, request.Password!, cancellationToken))
+        switch (await confirmation.CheckAsync(user, request.Password!, "changing the email", cancellationToken))
         {
             case PasswordVerdict.Busy:
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
@@ -228,6 +236,8 @@ public sealed class EmailController(
             outbox.Add(MailKind.EmailChangeNotice, user.Email, user.Id);
         }
 
+        // The new address is no secret and says where the account may move; the change itself is email.changed.
+        audit.Record(AuditActions.EmailChangeRequested, user, $"{user.Email} -> {newEmail}");
         await db.SaveChangesAsync(cancellationToken);
         outbox.Wake();
         return StatusCode(StatusCodes.Status202Accepted, MailAccepted.ChangeRequested);

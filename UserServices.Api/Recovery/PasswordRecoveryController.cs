@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using UserServices.Api.Audit;
 using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
@@ -24,7 +25,8 @@ public sealed class PasswordRecoveryController(
     MailAddressThrottle throttle,
     AccountTokens tokens,
     PasswordWork passwords,
-    RefreshTokenStore refreshTokens) : ControllerBase
+    RefreshTokenStore refreshTokens,
+    AuditLog audit) : ControllerBase
 {
     public const string InvalidForgotDetail = "The request has invalid fields; see 'errors'.";
     public const string InvalidResetDetail = "The password reset has invalid fields; see 'errors'.";
@@ -127,6 +129,8 @@ public sealed class PasswordRecoveryController(
         user.PasswordHash = users.PasswordHasher.HashPassword(user, request.NewPassword!);
         user.AccessFailedCount = 0;
         user.LockoutEnd = null;
+        // Saved by the stamp's save below, in the transaction that uses the token.
+        audit.Record(AuditActions.PasswordReset, user, "by mailed link; sessions ended, lockout cleared");
         // A new stamp ends every access token (and refresh family) issued with the old one, as a password change does.
         var saved = await users.UpdateSecurityStampAsync(user);
         if (!saved.Succeeded)

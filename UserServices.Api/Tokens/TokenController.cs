@@ -105,6 +105,7 @@ public sealed class TokenController(
         {
             // Only after the right password: a wrong one must not learn whether the account is confirmed.
             case CredentialOutcome.Verified(var unconfirmed) when accounts.Value.RequireConfirmedEmail && !unconfirmed.EmailConfirmed:
+                await audit.WriteNowAsync(AuditActions.LoginRefusedUnconfirmed, unconfirmed, "email not confirmed");
                 return ProblemResponses.EmailNotConfirmed().ToResult();
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);

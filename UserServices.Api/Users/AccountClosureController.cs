@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using UserServices.Api.Audit;
 using UserServices.Api.Hosting;
 using UserServices.Api.Passwords;
 using UserServices.Data.Users;
@@ -11,7 +12,7 @@ namespace UserServices.Api.Users;
 [ApiController]
 [Route("user")]
 [Tags("User")]
-public sealed class AccountClosureController(UserManager<User> users, CurrentAccount current, PasswordConfirmation confirmation) : ControllerBase
+public sealed class AccountClosureController(UserManager<User> users, CurrentAccount current, PasswordConfirmation confirmation, AuditLog audit) : ControllerBase
 {
     public const string InvalidDetail = "The account was not closed; see 'errors'.";
 
@@ -42,7 +43,7 @@ public sealed class AccountClosureController(UserManager<User> users, CurrentAcc
             return ProblemResponses.AccountGone().ToResult();
         }
 
-        switch (await confirmation.CheckAsync(user, request.Password, cancellationToken))
+        switch (await confirmation.CheckAsync(user, request.Password, "closing the account", cancellationToken))
         {
             case PasswordVerdict.Busy:
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
@@ -50,6 +51,8 @@ public sealed class AccountClosureController(UserManager<User> users, CurrentAcc
                 return ProblemResponses.InvalidFields(new Dictionary<string, string[]> { ["password"] = ["The password is incorrect."] }, InvalidDetail).ToResult();
         }
 
+        // The actor is the user: an admin's deletion records the admin instead. Saved by the delete's own save.
+        audit.Record(AuditActions.UserDeleted, user, $"closed by the user; email was {user.Email}");
         // Refresh tokens, roles and mailed tokens go with the row (cascading deletes), in the same statement's transaction.
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded)

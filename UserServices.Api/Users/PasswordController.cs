@@ -85,7 +85,12 @@ public sealed class PasswordController(
             if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
             {
                 // A wrong current password counts towards lockout, so this endpoint cannot be used to guess it.
-                await failures.CountAsync(user, cancellationToken);
+                var locked = await failures.CountAsync(user, cancellationToken);
+                await audit.WriteNowAsync(AuditActions.PasswordCheckFailed, user, "wrong password for changing the password");
+                if (locked)
+                {
+                    await audit.WriteNowAsync(AuditActions.AccountLocked, user, $"by the lockout policy until {user.LockoutEnd:O}");
+                }
             }
 
             var errors = result.Errors
