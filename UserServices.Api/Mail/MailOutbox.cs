@@ -1,4 +1,5 @@
 using UserServices.Data;
+using UserServices.Data.Audit;
 using UserServices.Data.Mail;
 
 namespace UserServices.Api.Mail;
@@ -7,12 +8,24 @@ namespace UserServices.Api.Mail;
 /// Puts a mail in the outbox as part of the caller's unit of work: the row is saved by the caller's own
 /// <c>SaveChanges</c>, in its transaction, so a change and the mail about it are committed together or not at all.
 /// </summary>
-public sealed class MailOutbox(UserServicesDbContext db, MailSignal signal, TimeProvider time)
+public sealed class MailOutbox(UserServicesDbContext db, MailSignal signal, TimeProvider time, IHttpContextAccessor http)
 {
     public void Add(string kind, string recipient, int? userId)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        db.MailOutbox.Add(new OutboxMessage { Kind = kind, Recipient = recipient, UserId = userId, CreatedAt = now, AvailableAt = now });
+        var request = http.HttpContext;
+        var address = request?.Connection.RemoteIpAddress;
+        var agent = request?.Request.Headers.UserAgent.ToString();
+        db.MailOutbox.Add(new OutboxMessage
+        {
+            Kind = kind,
+            Recipient = recipient,
+            UserId = userId,
+            CreatedAt = now,
+            AvailableAt = now,
+            RequesterIp = (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString(),
+            RequesterUserAgent = string.IsNullOrEmpty(agent) ? null : agent[..Math.Min(agent.Length, AuditEvent.MaxUserAgentLength)],
+        });
     }
 
     /// <summary>Tells this replica's sender to look now rather than at its next poll; call it after the commit.</summary>

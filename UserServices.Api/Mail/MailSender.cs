@@ -178,7 +178,10 @@ public sealed class MailSender(
                 // Recorded here, where alone it is known that an account has the address, and saved with the token
                 // it describes; the request path stayed the same for every address. A retried send mints a new
                 // link and records it again under the same mail id.
-                services.GetRequiredService<AuditLog>().Record(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
+                var requested = services.GetRequiredService<AuditLog>().Record(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
+                // From the request that asked, which the outbox row kept: the sender has none of its own.
+                requested.Ip = row.RequesterIp;
+                requested.UserAgent = row.RequesterUserAgent;
                 var reset = await tokens.MintAsync(user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(mail.PasswordResetMinutes), cancellationToken);
                 values["link"] = Link(mail.PasswordResetUrl ?? DevelopmentResetUrl, reset);
                 return await templates.ComposeAsync(row.Kind, new MailboxAddress(user.UserName, user.Email), values, cancellationToken);

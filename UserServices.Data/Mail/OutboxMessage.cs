@@ -20,6 +20,15 @@ public class OutboxMessage
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>
+    /// The client address and user agent of the request that asked for the mail, for the audit event the sender
+    /// writes when it finds the account (the sender itself has no request).
+    /// </summary>
+    public string? RequesterIp { get; set; }
+
+    /// <inheritdoc cref="RequesterIp"/>
+    public string? RequesterUserAgent { get; set; }
+
     /// <summary>Not tried before this time: the backoff after a failed attempt.</summary>
     public DateTime AvailableAt { get; set; }
 

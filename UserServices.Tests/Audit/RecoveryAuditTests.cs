@@ -47,7 +47,9 @@ public sealed class RecoveryAuditTests(RecoveryAuditTests.Fixture fixture) : ICl
         requested.UserName.ShouldBe("forgetful");
         requested.Actor.ShouldBe("system");
         requested.ActorId.ShouldBeNull();
-        requested.Ip.ShouldBeNull(); // the sender has no request
+        // The sender has no request: the address and agent are those of the request that asked, kept by the outbox.
+        requested.Ip.ShouldBe(Peer);
+        requested.UserAgent.ShouldBe(Agent);
         requested.Detail!.ShouldStartWith("reset link issued (mail ");
         // One event in all: the known address's; the unknown one left none, under any user or none.
         (await App.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == "password.reset_requested"))).ShouldBe(before + 1);
