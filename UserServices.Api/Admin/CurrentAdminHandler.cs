@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using UserServices.Api.Users;
 using UserServices.Data;
 
 namespace UserServices.Api.Admin;

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Api.Audit;
 using UserServices.Api.Passwords;
 using UserServices.Api.Sessions;
+using UserServices.Api.Users;
 using UserServices.Data;
 using UserServices.Data.Users;
 
@@ -228,7 +229,8 @@ public sealed class UserAdministration(
         }
 
         user.LockoutEnabled = true;
-        user.LockoutEnd = until ?? Indefinitely;
+        // In UTC: PostgreSQL's timestamptz takes no other offset, and SQLite compares the stored text.
+        user.LockoutEnd = until?.ToUniversalTime() ?? Indefinitely;
         var end = until is { } u ? u.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : "indefinitely";
         audit.Record(AuditActions.AccountLocked, user, $"by admin until {end}" + (string.IsNullOrWhiteSpace(reason) ? "" : $"; reason: {reason}"));
         Check(await users.UpdateSecurityStampAsync(user));

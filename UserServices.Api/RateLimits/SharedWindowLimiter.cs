@@ -26,12 +26,10 @@ internal sealed class SharedWindowLimiter : RateLimiter
         _memory = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = window, QueueLimit = 0 });
     }
 
-    // Idle only when both counts are: the partition is then dropped and a new one starts from Redis's count.
-    public override TimeSpan? IdleDuration => (_memory.IdleDuration, _redis is null ? TimeSpan.MaxValue : _redis.IdleDuration) switch
-    {
-        (TimeSpan memory, TimeSpan redis) => memory < redis ? memory : redis,
-        _ => null,
-    };
+    // The memory count's: RedisRateLimiting's limiter keeps no local state (and always says zero), so a partition
+    // that only Redis counts is dropped once idle and starts again from Redis's count; without this, every client
+    // address and username ever seen would stay in memory.
+    public override TimeSpan? IdleDuration => _memory.IdleDuration;
 
     public override RateLimiterStatistics? GetStatistics() => _memory.GetStatistics();
 

@@ -13,7 +13,8 @@ public sealed class UserNameThrottle(IOptions<RateLimitOptions> options, RateLim
         RateLimitPartition.Get(userName, key => backend.CreateLimiter("user:" + key, options.Value.TokenPerUserPerMinute)));
 
     public ValueTask<RateLimitLease> AcquireAsync(string userName, CancellationToken cancellationToken) =>
-        _limiter.AcquireAsync(userName.ToUpperInvariant(), 1, cancellationToken);
+        // Normalized as Identity's lookup normalizes, so every spelling that finds the account shares its count.
+        _limiter.AcquireAsync(userName.Normalize().ToUpperInvariant(), 1, cancellationToken);
 
     public void Dispose() => _limiter.Dispose();
 }

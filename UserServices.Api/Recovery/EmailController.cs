@@ -9,6 +9,7 @@ using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
+using UserServices.Api.Sessions;
 using UserServices.Api.Users;
 using UserServices.Data;
 using UserServices.Data.Users;
@@ -101,6 +102,13 @@ public sealed class EmailController(
         }
 
         var change = found.Purpose == TokenPurpose.ChangeEmail;
+        // A change of address asked for before a password change, reset or lock must not outlive it: it may have
+        // been asked by whoever the password change was meant to shut out.
+        if (change && found.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
+        {
+            return ProblemResponses.InvalidAccountToken().ToResult();
+        }
+
         // A confirmation proves the address it was sent to; after a change of address it proves nothing.
         if (!change && !string.Equals(user.Email, found.Email, StringComparison.OrdinalIgnoreCase))
         {

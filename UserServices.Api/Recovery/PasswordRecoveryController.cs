@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using UserServices.Api.Audit;
 using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
+using UserServices.Api.Users;
 using UserServices.Data;
 using UserServices.Data.Users;
 
@@ -26,7 +28,9 @@ public sealed class PasswordRecoveryController(
     AccountTokens tokens,
     PasswordWork passwords,
     RefreshTokenStore refreshTokens,
-    AuditLog audit) : ControllerBase
+    AuditLog audit,
+    IOptions<LockoutPolicyOptions> lockout,
+    TimeProvider time) : ControllerBase
 {
     public const string InvalidForgotDetail = "The request has invalid fields; see 'errors'.";
     public const string InvalidResetDetail = "The password reset has invalid fields; see 'errors'.";
@@ -128,9 +132,16 @@ public sealed class PasswordRecoveryController(
 
         user.PasswordHash = users.PasswordHasher.HashPassword(user, request.NewPassword!);
         user.AccessFailedCount = 0;
-        user.LockoutEnd = null;
+        // A lockout the policy set (never longer than Lockout:LockoutMinutes) ends with a reset; a longer one was an
+        // admin's, and a reset link must not undo an admin's decision.
+        var policyLockout = user.LockoutEnd is { } end && end <= time.GetUtcNow().AddMinutes(lockout.Value.LockoutMinutes);
+        if (policyLockout)
+        {
+            user.LockoutEnd = null;
+        }
+
         // Saved by the stamp's save below, in the transaction that uses the token.
-        audit.Record(AuditActions.PasswordReset, user, "by mailed link; sessions ended, lockout cleared");
+        audit.Record(AuditActions.PasswordReset, user, policyLockout ? "by mailed link; sessions ended, lockout cleared" : "by mailed link; sessions ended");
         // A new stamp ends every access token (and refresh family) issued with the old one, as a password change does.
         var saved = await users.UpdateSecurityStampAsync(user);
         if (!saved.Succeeded)

@@ -143,7 +143,9 @@ public sealed class RefreshTokenStore(
         var successor = await db.RefreshTokens.AsNoTracking().Include(t => t.User)
             .SingleOrDefaultAsync(t => t.Id == used.ReplacedById, cancellationToken);
         var token = SuccessorSeal.Open(presented, used.SuccessorSealed!);
-        if (successor is not { RevokedAt: null, User: { } user } || token is null)
+        // A successor already exchanged in turn is not handed back: its holder has moved on, and using it again
+        // would count as reuse and end the session.
+        if (successor is not { RevokedAt: null, UsedAt: null, User: { } user } || token is null)
         {
             metrics.RecordRefresh(RefreshResult.Revoked);
             return new RefreshOutcome.Refused("The refresh token was already used.");

@@ -166,9 +166,12 @@ public sealed class AdminUsersTests(AdminUsersTests.Fixture fixture) : IClassFix
         (await past.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").PropertyNames().ShouldBe(["until"]);
         (await fixture.EventsAsync(id, "account.locked")).ShouldBeEmpty();
 
-        var until = new DateTimeOffset(2099, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        // Sent with another offset: stored (and answered) as the same instant in UTC.
+        var until = new DateTimeOffset(2099, 1, 2, 5, 4, 5, TimeSpan.FromHours(2));
         (await fixture.LockAsync(admin, id, until)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        (await (await admin.GetAsync($"/admin/users/{id}")).ReadJsonAsync()).GetProperty("locked_until").GetDateTimeOffset().ShouldBe(until);
+        var lockedUntil = (await (await admin.GetAsync($"/admin/users/{id}")).ReadJsonAsync()).GetProperty("locked_until").GetDateTimeOffset();
+        lockedUntil.ShouldBe(until);
+        lockedUntil.Offset.ShouldBe(TimeSpan.Zero);
     }
 
     [Fact]

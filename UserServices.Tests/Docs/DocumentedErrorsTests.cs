@@ -221,6 +221,8 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             [400] = async () => await CloseAsync(await SignedInAsync("closer-400"), "not the password"),
             [401] = () => CloseAsync(Client(), Password),
             [404] = async () => await CloseAsync(await DeletedAccountClientAsync("gone-closer"), Password),
+            // root is this service's only admin.
+            [409] = async () => await CloseAsync(await AdminAsync(), Password),
             [413] = async () => await (await SignedInAsync("closer-413")).SendAsync(
                 new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = Oversized("application/json") }),
             [415] = async () => await (await SignedInAsync("closer-415")).SendAsync(

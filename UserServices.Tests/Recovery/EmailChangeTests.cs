@@ -69,6 +69,22 @@ public sealed class EmailChangeTests(MailServiceFixture<EmailChangeTests> fixtur
     }
 
     [Fact]
+    public async Task A_password_change_ends_a_pending_change_of_address()
+    {
+        var bearer = await App.SignedInClientAsync("hijacked", Password);
+        (await bearer.PutAsJsonAsync("/user/email", new { new_email = "thief@example.com", password = Password })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var link = (await Smtp.WaitForAsync("thief@example.com")).ShouldHaveSingleItem();
+
+        // The owner takes the account back before the link is used.
+        (await bearer.PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "the owner's new passphrase" }))
+            .StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await (await App.CreateClient().PostAsJsonAsync("/user/email/confirm", new { token = MailLinks.TokenIn(link) }))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "invalid_token");
+        (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "hijacked").Select(u => u.Email).SingleAsync())).ShouldBe("hijacked@example.com");
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_400_and_counts_towards_lockout()
     {
         var bearer = await App.SignedInClientAsync("guesser", Password);

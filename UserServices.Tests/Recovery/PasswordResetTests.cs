@@ -92,6 +92,21 @@ public sealed class PasswordResetTests(MailServiceFixture<PasswordResetTests> fi
     }
 
     [Fact]
+    public async Task A_reset_does_not_lift_an_admins_lock()
+    {
+        (await App.RegisterAsync("banned", "banned@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var indefinitely = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+        await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "banned")
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnd, indefinitely)));
+        var token = await ResetTokenForAsync("banned", register: false);
+
+        (await ResetAsync(token, NewPassword)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "banned").Select(u => u.LockoutEnd).SingleAsync())).ShouldBe(indefinitely);
+        (await App.PostTokenAsync(("username", "banned"), ("password", NewPassword))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_password_change_ends_a_pending_reset_token()
     {
         var token = await ResetTokenForAsync("changer");

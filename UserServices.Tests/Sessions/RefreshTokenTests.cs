@@ -104,6 +104,19 @@ public sealed class RefreshTokenTests(ServiceFixture<RefreshTokenTests> fixture)
     }
 
     [Fact]
+    public async Task A_retry_after_the_successor_was_used_is_refused_and_revokes_nothing()
+    {
+        var first = await App.RegisterAndSignInAsync("chainer", Password);
+        var second = (await (await App.RefreshAsync(first.RefreshToken)).ReadJsonAsync()).Str("refresh_token");
+        var third = (await (await App.RefreshAsync(second)).ReadJsonAsync()).Str("refresh_token");
+
+        // The holder moved on twice; the first token back within the interval gets no already-spent successor.
+        await ShouldBeInvalidGrantAsync(await App.RefreshAsync(first.RefreshToken));
+
+        (await App.RefreshAsync(third)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_retry_after_logout_is_refused_and_revives_nothing()
     {
         var first = await App.RegisterAndSignInAsync("late-retrier", Password);

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Data;
 using UserServices.Data.Users;
 
-namespace UserServices.Api.Admin;
+namespace UserServices.Api.Users;
 
 /// <summary>Who holds the admin role now, read from the database (never from a token's claims).</summary>
 public static class AdminRoles
