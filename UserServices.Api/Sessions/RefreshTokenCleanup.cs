@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UserServices.Api.Hosting;
 using UserServices.Data;
 
 namespace UserServices.Api.Sessions;
@@ -8,36 +9,19 @@ namespace UserServices.Api.Sessions;
 /// table does not grow with every login forever. Revoked rows of live families stay, because reuse detection
 /// needs them until the family would have ended anyway.
 /// </summary>
-public sealed class RefreshTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, ILogger<RefreshTokenCleanup> logger) : BackgroundService
+public sealed class RefreshTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, ILogger<RefreshTokenCleanup> logger)
+    : HourlyCleanup(time, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string Rows => "refresh tokens of ended sign-ins";
 
-    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    public override async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Time.GetUtcNow().UtcDateTime;
         // Rows point at their successors; dropping those links first lets one DELETE take them in any order.
         await db.RefreshTokens.Where(t => t.FamilyExpiresAt < now && t.ReplacedById != null)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, (long?)null), cancellationToken);
         return await db.RefreshTokens.Where(t => t.FamilyExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await DeleteExpiredAsync(stoppingToken);
-                logger.LogInformation("Deleted {Count} refresh tokens of ended sign-ins.", deleted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A missed round is harmless; the next one catches up.
-                logger.LogWarning(e, "Refresh-token cleanup failed; retrying in {Interval}.", Interval);
-            }
-        }
     }
 }
