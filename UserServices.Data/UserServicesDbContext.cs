@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Data.Audit;
 using UserServices.Data.Mail;
+using UserServices.Data.Sessions;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
 
@@ -16,6 +17,8 @@ public abstract class UserServicesDbContext(DbContextOptions options)
     : IdentityDbContext<User, Role, int, IdentityUserClaim<int>, IdentityUserRole<int>, IdentityUserLogin<int>,
         IdentityRoleClaim<int>, IdentityUserToken<int>>(options)
 {
+    public DbSet<Session> Sessions => Set<Session>();
+
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

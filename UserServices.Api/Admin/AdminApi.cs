@@ -14,6 +14,7 @@ public static class AdminApi
         services.AddScoped<IAuthorizationHandler, CurrentAdminHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<AdminSessions>();
         services.AddScoped<AuditSearch>();
         return builder;
     }

@@ -68,9 +68,7 @@ public sealed class UserAdministration(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var sessions = await db.RefreshTokens
-            .Where(t => t.UserId == id && t.RevokedAt == null && t.UsedAt == null && t.ExpiresAt > now && t.FamilyExpiresAt > now)
-            .Select(t => t.FamilyId).Distinct().CountAsync(cancellationToken);
+        var sessions = await db.Sessions.Where(s => s.UserId == id).Where(SessionRule.LiveAt(now)).CountAsync(cancellationToken);
         return View(user, await RolesOfAsync([id], cancellationToken)) with { ActiveSessions = sessions };
     }
 
@@ -265,7 +263,7 @@ public sealed class UserAdministration(
 
         audit.Record(AuditActions.SessionsEndedByAdmin, user);
         Check(await users.UpdateSecurityStampAsync(user));
-        await refreshTokens.RevokeAllAsync(user.Id, cancellationToken);
+        await refreshTokens.RevokeAllAsync(user.Id, cancellationToken, SessionEndCause.EndedByAdmin);
         await transaction.CommitAsync(cancellationToken);
         return new AdminOutcome.Done(null);
     }

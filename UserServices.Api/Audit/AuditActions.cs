@@ -13,6 +13,7 @@ public static class AuditActions
     public const string PasswordSetByAdmin = "password.set_by_admin";
     public const string SessionReuseDetected = "session.reuse_detected";
     public const string SessionRevoked = "session.revoked";
+    public const string SessionEnded = "session.ended";
     public const string Logout = "logout";
     public const string SessionsEndedByAdmin = "sessions.ended_by_admin";
     public const string UserUpdated = "user.updated";

@@ -20,6 +20,7 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _logins;
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _sessionsEnded;
     private readonly Histogram<double> _passwordWait;
 
     public ServiceMetrics(IMeterFactory meters)
@@ -31,6 +32,8 @@ public sealed class ServiceMetrics
             "Registrations by outcome: created, invalid, taken, rate_limited, busy.");
         _refreshes = _meter.CreateCounter<long>("userservices.refreshes", "{refresh}",
             "Refresh-token grants by outcome: rotated, reuse_detected, concurrent, expired, revoked, unknown, wrong_client, account_changed, locked_out.");
+        _sessionsEnded = _meter.CreateCounter<long>("userservices.sessions.ended", "{session}",
+            "Sessions ended, by cause: logout, revoked, reuse_detected, ended_by_user, ended_by_admin, account_changed.");
         _passwordWait = _meter.CreateHistogram("userservices.password_work.wait.duration", "s",
             "Time a bcrypt waited in the queue for a password thread.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitBuckets });
@@ -42,6 +45,15 @@ public sealed class ServiceMetrics
         _registrations.Add(1, KeyValuePair.Create<string, object?>(Outcome, Tag(result)));
 
     public void RecordRefresh(RefreshResult result) => _refreshes.Add(1, KeyValuePair.Create<string, object?>(Outcome, Tag(result)));
+
+    /// <summary>Counts <paramref name="count"/> sessions ended for <paramref name="cause"/> (a snake_case name).</summary>
+    public void RecordSessionsEnded(string cause, int count)
+    {
+        if (count > 0)
+        {
+            _sessionsEnded.Add(count, KeyValuePair.Create<string, object?>("cause", cause));
+        }
+    }
 
     public void RecordPasswordWait(TimeSpan waited) => _passwordWait.Record(waited.TotalSeconds);
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Audit;
+using UserServices.Api.Hosting;
 using UserServices.Api.Monitoring;
 using UserServices.Data;
 using UserServices.Data.Tokens;
@@ -15,22 +16,32 @@ namespace UserServices.Api.Sessions;
 /// interval, which is a retry and gets the same successor (decided in the database, so it holds across replicas).
 /// </summary>
 public sealed class RefreshTokenStore(
-    UserServicesDbContext db, IOptions<RefreshTokenOptions> options, TimeProvider time, AuditLog audit, ILogger<RefreshTokenStore> logger, ServiceMetrics metrics)
+    UserServicesDbContext db,
+    IOptions<RefreshTokenOptions> options,
+    SessionStore sessions,
+    TimeProvider time,
+    AuditLog audit,
+    ILogger<RefreshTokenStore> logger,
+    ServiceMetrics metrics)
 {
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
 
-    /// <summary>Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/> granted.</summary>
-    public async Task<IssuedRefreshToken> IssueAsync(User user, string clientId, string? scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/>
+    /// granted, from <paramref name="origin"/>: its session row and first refresh token, in one save.
+    /// </summary>
+    public async Task<IssuedRefreshToken> IssueAsync(User user, string clientId, string? scope, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var now = Now();
+        var session = sessions.Start(user, clientId, origin, now);
         var family = new RefreshToken
         {
             TokenHash = "",
             StampDigest = "",
-            FamilyId = Guid.NewGuid(),
-            FamilyExpiresAt = now.AddDays(options.Value.AbsoluteLifetimeDays),
-            AuthTime = now,
+            FamilyId = session.Id,
+            FamilyExpiresAt = session.AbsoluteExpiresAt,
+            AuthTime = session.AuthTime,
             ClientId = clientId,
             Scope = scope,
         };
@@ -41,11 +52,13 @@ public sealed class RefreshTokenStore(
     }
 
     /// <param name="clientId">With registered clients, the authenticated client, which must be the one the token was issued to; else null.</param>
-    public async Task<RefreshOutcome> RotateAsync(string presented, string? clientId, CancellationToken cancellationToken)
+    /// <param name="origin">Where the request came from: the session's last use.</param>
+    public async Task<RefreshOutcome> RotateAsync(string presented, string? clientId, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var now = Now();
         var hash = Hash(presented);
-        var current = await db.RefreshTokens.Include(t => t.User).SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        var current = await db.RefreshTokens.Include(t => t.User).Include(t => t.Session)
+            .SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (current is null)
         {
             metrics.RecordRefresh(RefreshResult.Unknown);
@@ -66,13 +79,23 @@ public sealed class RefreshTokenStore(
             }
 
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
-            await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            await sessions.EndAsync(current.FamilyId, null, SessionEndCause.ReuseDetected, cancellationToken);
             metrics.RecordRefresh(RefreshResult.ReuseDetected);
             await audit.WriteNowAsync(AuditActions.SessionReuseDetected, current.UserId, current.User?.UserName, $"session {current.FamilyId:N} revoked");
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
-        if (now >= current.ExpiresAt || now >= current.FamilyExpiresAt)
+        var user = current.User!;
+        var verdict = SessionRule.Judge(
+            current.Session is { } session ? SessionState.Of(session) : null, current.StampDigest, user.SecurityStamp, user.LockoutEnd, time.GetUtcNow());
+        if (verdict == SessionVerdict.Ended)
+        {
+            metrics.RecordRefresh(RefreshResult.Revoked);
+            return new RefreshOutcome.Refused("The refresh token was revoked.");
+        }
+
+        // The token's own idle expiry too: it is the session's, unless someone moved one of them by hand.
+        if (verdict == SessionVerdict.Expired || now >= current.ExpiresAt || now >= current.FamilyExpiresAt)
         {
             metrics.RecordRefresh(RefreshResult.Expired);
             return new RefreshOutcome.Refused("The refresh token has expired.");
@@ -85,23 +108,31 @@ public sealed class RefreshTokenStore(
             return new RefreshOutcome.Refused("The refresh token was issued to another client.");
         }
 
-        var user = current.User!;
-        if (current.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
+        if (verdict == SessionVerdict.AccountChanged)
         {
-            await RevokeFamilyAsync(current.FamilyId, cancellationToken);
+            await sessions.EndAsync(current.FamilyId, null, SessionEndCause.AccountChanged, cancellationToken);
             metrics.RecordRefresh(RefreshResult.AccountChanged);
             return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
         }
 
-        // Refused while locked, but not revoked: a lockout that others can cause by guessing must not end the
+        // Refused while locked, but not ended: a lockout that others can cause by guessing must not end the
         // owner's sign-in for good.
-        if (user.LockoutEnd is { } end && end > time.GetUtcNow())
+        if (verdict == SessionVerdict.AccountLocked)
         {
             metrics.RecordRefresh(RefreshResult.LockedOut);
             return new RefreshOutcome.Refused("The account is locked.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The session row first, as ending a session does: whoever comes second waits for the first to commit and
+        // then sees what it did, so a session ended meanwhile refuses here, and a rotation that got in first has its
+        // successor revoked by the ending.
+        if (!await sessions.TouchAsync(current.Session!, origin, now, cancellationToken))
+        {
+            metrics.RecordRefresh(RefreshResult.Revoked);
+            return new RefreshOutcome.Refused("The refresh token was revoked.");
+        }
+
         // The database decides between concurrent uses: only one UPDATE finds the token still unused.
         var claimed = await db.RefreshTokens
             .Where(t => t.Id == current.Id && t.UsedAt == null && t.RevokedAt == null)
@@ -140,27 +171,28 @@ public sealed class RefreshTokenStore(
     /// <summary>The successor <paramref name="used"/> was already exchanged for, if it still counts.</summary>
     private async Task<RefreshOutcome> SameSuccessorAsync(RefreshToken used, string presented, CancellationToken cancellationToken)
     {
-        var successor = await db.RefreshTokens.AsNoTracking().Include(t => t.User)
+        var successor = await db.RefreshTokens.AsNoTracking().Include(t => t.User).Include(t => t.Session)
             .SingleOrDefaultAsync(t => t.Id == used.ReplacedById, cancellationToken);
         var token = SuccessorSeal.Open(presented, used.SuccessorSealed!);
         // A successor already exchanged in turn is not handed back: its holder has moved on, and using it again
         // would count as reuse and end the session.
-        if (successor is not { RevokedAt: null, UsedAt: null, User: { } user } || token is null)
+        if (successor is not { RevokedAt: null, UsedAt: null, User: { } user, Session: { } session } || token is null)
         {
             metrics.RecordRefresh(RefreshResult.Revoked);
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
 
-        if (successor.StampDigest != SessionBinding.DigestOf(user.SecurityStamp))
+        switch (SessionRule.Judge(SessionState.Of(session), successor.StampDigest, user.SecurityStamp, user.LockoutEnd, time.GetUtcNow()))
         {
-            metrics.RecordRefresh(RefreshResult.AccountChanged);
-            return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
-        }
-
-        if (user.LockoutEnd is { } end && end > time.GetUtcNow())
-        {
-            metrics.RecordRefresh(RefreshResult.LockedOut);
-            return new RefreshOutcome.Refused("The account is locked.");
+            case SessionVerdict.Ended or SessionVerdict.Expired:
+                metrics.RecordRefresh(RefreshResult.Revoked);
+                return new RefreshOutcome.Refused("The refresh token was already used.");
+            case SessionVerdict.AccountChanged:
+                metrics.RecordRefresh(RefreshResult.AccountChanged);
+                return new RefreshOutcome.Refused("The account changed since the refresh token was issued.");
+            case SessionVerdict.AccountLocked:
+                metrics.RecordRefresh(RefreshResult.LockedOut);
+                return new RefreshOutcome.Refused("The account is locked.");
         }
 
         metrics.RecordRefresh(RefreshResult.Retried);
@@ -180,14 +212,14 @@ public sealed class RefreshTokenStore(
             .Select(t => new { t.FamilyId, t.ClientId, t.UserId, t.User!.UserName }).SingleOrDefaultAsync(cancellationToken);
         if (found is not null && (clientId is null || found.ClientId == clientId))
         {
-            await RevokeFamilyAsync(found.FamilyId, cancellationToken);
+            await sessions.EndAsync(found.FamilyId, null, SessionEndCause.Revoked, cancellationToken);
             await audit.WriteNowAsync(AuditActions.SessionRevoked, found.UserId, found.UserName, $"session {found.FamilyId:N}");
         }
     }
 
     /// <summary>
-    /// The presented refresh token's row if it could be used right now (not revoked, used or expired, its account
-    /// unchanged and not locked), else null. Looks only; a used token found here is not treated as reuse.
+    /// The presented refresh token's row if it could be used right now (not revoked, used or expired, its session
+    /// usable by <see cref="SessionRule"/>), else null. Looks only; a used token found here is not treated as reuse.
     /// </summary>
     public async Task<RefreshToken?> FindLiveAsync(string presented, CancellationToken cancellationToken)
     {
@@ -198,39 +230,18 @@ public sealed class RefreshTokenStore(
 
         var now = Now();
         var hash = Hash(presented);
-        var row = await db.RefreshTokens.AsNoTracking().Include(t => t.User).SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        return row is { RevokedAt: null, UsedAt: null, User: { } user }
+        var row = await db.RefreshTokens.AsNoTracking().Include(t => t.User).Include(t => t.Session)
+            .SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        return row is { RevokedAt: null, UsedAt: null, User: { } user, Session: { } session }
             && now < row.ExpiresAt && now < row.FamilyExpiresAt
-            && row.StampDigest == SessionBinding.DigestOf(user.SecurityStamp)
-            && !(user.LockoutEnd is { } end && end > time.GetUtcNow())
+            && SessionRule.Judge(SessionState.Of(session), row.StampDigest, user.SecurityStamp, user.LockoutEnd, time.GetUtcNow()) == SessionVerdict.Usable
             ? row
             : null;
     }
 
-    /// <summary>Whether the sign-in session <paramref name="familyId"/> still has a token that was not revoked (logout, revocation, reuse).</summary>
-    public Task<bool> IsSessionLiveAsync(Guid familyId, CancellationToken cancellationToken)
-    {
-        var now = Now();
-        return db.RefreshTokens.AnyAsync(t => t.FamilyId == familyId && t.RevokedAt == null && t.FamilyExpiresAt > now, cancellationToken);
-    }
-
-    public async Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
-    {
-        var now = Now();
-        var family = db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null);
-        // Twice, on purpose: a rotation in flight holds the row this UPDATE waits for, and the successor it
-        // inserts is invisible to that statement's snapshot. The second statement starts after the rotation
-        // committed, so it sees — and revokes — the successor too.
-        var revoked = await family.ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
-        return revoked + await family.ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
-    }
-
-    public Task<int> RevokeAllAsync(int userId, CancellationToken cancellationToken)
-    {
-        var now = Now();
-        return db.RefreshTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
-    }
+    /// <summary>Ends every session of the account (a new password, a lock, an admin's change or logout), except none.</summary>
+    public Task<int> RevokeAllAsync(int userId, CancellationToken cancellationToken, SessionEndCause cause = SessionEndCause.AccountChanged) =>
+        sessions.EndAllAsync(userId, except: null, cause, cancellationToken);
 
     /// <summary>The next token of <paramref name="family"/>'s session, carrying over what the session started with.</summary>
     private (string Token, RefreshToken Row) NewToken(User user, RefreshToken family, DateTime now)

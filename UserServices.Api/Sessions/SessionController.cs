@@ -11,7 +11,7 @@ namespace UserServices.Api.Sessions;
 [ApiController]
 [Route("user")]
 [Tags("Auth")]
-public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAuthentication clients, AuditLog audit) : ControllerBase
+public sealed class SessionController(RefreshTokenStore refreshTokens, SessionStore sessions, ClientAuthentication clients, AuditLog audit) : ControllerBase
 {
     public const string TokenRequiredDetail = "The 'token' field is required.";
 
@@ -53,8 +53,7 @@ public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAut
         return Ok();
     }
 
-    /// <summary>End the caller's sign-in: the refresh token issued with this access token stops working.</summary>
-    /// <remarks>The access token itself lives until it expires (at most its lifetime); change the password to end it at once.</remarks>
+    /// <summary>End the caller's sign-in: its refresh token and every access token of it stop working at once.</summary>
     [HttpPost("logout")]
     [Authorize]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
@@ -62,8 +61,8 @@ public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAut
     {
         if (Guid.TryParseExact(User.FindFirst(SessionBinding.SessionIdClaim)?.Value, "N", out var familyId))
         {
-            await refreshTokens.RevokeFamilyAsync(familyId, cancellationToken);
             var subject = int.TryParse(User.FindFirst("sub")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
+            await sessions.EndAsync(familyId, subject, SessionEndCause.Logout, cancellationToken);
             await audit.WriteNowAsync(AuditActions.Logout, subject, User.Identity?.Name, $"session {familyId:N}");
         }
 

@@ -4,12 +4,14 @@ namespace UserServices.Api.Sessions;
 
 public static class SessionServices
 {
-    /// <summary>Refresh-token sessions: issuing, rotation with reuse detection, revocation and logout, hourly cleanup.</summary>
+    /// <summary>Sessions and their refresh tokens: issuing, rotation with reuse detection, revocation, logout, listing and ending, hourly cleanup.</summary>
     public static WebApplicationBuilder AddSessions(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<RefreshTokenOptions>().BindConfiguration(RefreshTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionCheckOptions>().BindConfiguration(SessionCheckOptions.Section).ValidateOnStart();
         services.AddScoped<RefreshTokenStore>();
+        services.AddScoped<SessionStore>();
         services.AddSingleton<RefreshTokenCleanup>();
         services.AddHostedService(sp => sp.GetRequiredService<RefreshTokenCleanup>());
         services.TryAddSingleton(TimeProvider.System);

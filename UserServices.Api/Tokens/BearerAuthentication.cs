@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using UserServices.Api.Hosting;
 using UserServices.Api.Sessions;
@@ -36,8 +37,9 @@ public static class BearerAuthentication
     };
 
     /// <summary>
-    /// A signature only proves the token was issued; this proves it still counts. The one query it runs is the
-    /// profile's own, so <c>GET /user/user</c> reads the user row once.
+    /// A signature only proves the token was issued; this proves it still counts: its session is live and its account
+    /// unchanged and unlocked (<see cref="SessionRule"/>). The one query it runs reads the account and the session
+    /// together and is the profile's own, so <c>GET /user/user</c> reads the database once.
     /// </summary>
     private static async Task CheckAccountIsStillValid(TokenValidatedContext context)
     {
@@ -50,28 +52,34 @@ public static class BearerAuthentication
             return;
         }
 
-        var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
-        if (!int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+        var principal = context.Principal!;
+        if (!int.TryParse(principal.FindFirst(AccessTokenClaims.Subject)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
         {
             context.Fail("The token has no numeric subject.");
             return;
         }
 
         var http = context.HttpContext;
-        var db = http.RequestServices.GetRequiredService<UserServicesDbContext>();
-        var account = await Account.FindAsync(db, userId, http.RequestAborted);
+        var services = http.RequestServices;
+        var db = services.GetRequiredService<UserServicesDbContext>();
+        var checkSession = services.GetRequiredService<IOptions<SessionCheckOptions>>().Value.CheckOnEveryRequest;
+        var account = checkSession && Guid.TryParseExact(principal.FindFirst(AccessTokenClaims.SessionId)?.Value, "N", out var sessionId)
+            ? await Account.FindAsync(db, userId, sessionId, http.RequestAborted)
+            : await Account.FindAsync(db, userId, http.RequestAborted);
         if (account is not null)
         {
-            var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-            var stamp = context.Principal!.FindFirst(AccessTokenClaims.StampDigest)?.Value;
-            if (stamp != SessionBinding.DigestOf(account.SecurityStamp) || account.IsLockedOut(now))
+            // With the check switched off (only to measure it), the session counts as live as long as the token does.
+            var session = checkSession ? account.Session : SessionState.Unchecked;
+            var verdict = SessionRule.Judge(session, principal.FindFirst(AccessTokenClaims.StampDigest)?.Value,
+                account.SecurityStamp, account.LockoutEnd, services.GetRequiredService<TimeProvider>().GetUtcNow());
+            if (verdict != SessionVerdict.Usable)
             {
-                context.Fail("The account changed since the token was issued.");
+                context.Fail($"The token's session cannot be used: {verdict}.");
                 return;
             }
         }
 
-        http.RequestServices.GetRequiredService<CurrentAccount>().Account = account;
+        services.GetRequiredService<CurrentAccount>().Account = account;
     }
 
     /// <summary>RFC 6750: every refused bearer request says <c>invalid_token</c>, with a ProblemDetails body.</summary>

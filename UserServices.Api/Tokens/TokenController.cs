@@ -111,7 +111,7 @@ public sealed class TokenController(
                 var scope = client.GrantScopes(request.Scope);
                 // Saved with the session's refresh token.
                 audit.Record(AuditActions.LoginSucceeded, user, client.ClientId is { } id ? $"client {id}" : null);
-                var issued = await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
+                var issued = await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, RequestOrigin.Of(HttpContext), cancellationToken), scope);
                 metrics.RecordLogin(LoginResult.Succeeded);
                 return issued;
             case CredentialOutcome.Busy:
@@ -138,7 +138,7 @@ public sealed class TokenController(
 
         // Bound to its client only once clients are registered; before, any client_id was taken on trust anyway.
         var boundTo = client.Registration is null ? null : client.ClientId;
-        return await refreshTokens.RotateAsync(request.RefreshToken, boundTo, cancellationToken) switch
+        return await refreshTokens.RotateAsync(request.RefreshToken, boundTo, RequestOrigin.Of(HttpContext), cancellationToken) switch
         {
             // RFC 6749 §6: a refresh may narrow the session's scopes for this access token, never widen them.
             RefreshOutcome.Rotated(var user, var next) => await TokensAsync(user, next,

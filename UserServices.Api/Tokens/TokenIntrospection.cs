@@ -11,7 +11,7 @@ namespace UserServices.Api.Tokens;
 /// <summary>
 /// Whether a token counts right now (RFC 7662). For an access token that is more than its signature says: the
 /// account must still exist, be unlocked and have the password the token was issued under, and the sign-in the
-/// token belongs to must not have been ended (logout, revocation, reuse of its refresh token).
+/// token belongs to must be live (<see cref="SessionRule"/>, as for the bearer check).
 /// </summary>
 public sealed class TokenIntrospection(
     SigningKeys keys,
@@ -47,12 +47,12 @@ public sealed class TokenIntrospection(
             return IntrospectionResponse.Inactive;
         }
 
+        // The bearer check's own query and rule, so introspection and the API never disagree about a token.
         if (!int.TryParse(access.Subject, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || await Account.FindAsync(db, userId, cancellationToken) is not { } account
-            || Claim(access, AccessTokenClaims.StampDigest) != SessionBinding.DigestOf(account.SecurityStamp)
-            || account.IsLockedOut(time.GetUtcNow())
             || !Guid.TryParseExact(Claim(access, AccessTokenClaims.SessionId), "N", out var sessionId)
-            || !await refreshTokens.IsSessionLiveAsync(sessionId, cancellationToken))
+            || await Account.FindAsync(db, userId, sessionId, cancellationToken) is not { } account
+            || SessionRule.Judge(account.Session, Claim(access, AccessTokenClaims.StampDigest), account.SecurityStamp, account.LockoutEnd,
+                time.GetUtcNow()) != SessionVerdict.Usable)
         {
             return IntrospectionResponse.Inactive;
         }

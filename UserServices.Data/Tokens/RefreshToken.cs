@@ -19,7 +19,10 @@ public class RefreshToken
     /// <summary>Lower-case hex SHA-256 of the token.</summary>
     public required string TokenHash { get; set; }
 
+    /// <summary>The session (<see cref="Sessions.Session.Id"/>) this token is one rotation of.</summary>
     public Guid FamilyId { get; set; }
+
+    public Sessions.Session? Session { get; set; }
 
     public DateTime IssuedAt { get; set; }
 
