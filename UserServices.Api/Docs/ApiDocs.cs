@@ -25,6 +25,7 @@ public static class ApiDocs
                 {
                     new() { Name = "User", Description = "Create an account; read the bearer's own profile." },
                     new() { Name = "Auth", Description = "Get bearer tokens (OAuth2 password and refresh grants), revoke them, sign out." },
+                    new() { Name = "Sessions", Description = "Where the bearer is signed in; end one sign-in or all the others." },
                     new() { Name = "Well-known", Description = "Discovery metadata and the public signing keys (JWKS)." },
                 };
                 document.Components ??= new OpenApiComponents();

@@ -253,6 +253,21 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         {
             [401] = () => Client().PostAsync("/user/logout", null),
         },
+        ["GET /user/sessions"] = new()
+        {
+            [401] = () => Client().GetAsync("/user/sessions"),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-sessions")).GetAsync("/user/sessions"),
+        },
+        ["DELETE /user/sessions"] = new()
+        {
+            [401] = () => Client().DeleteAsync("/user/sessions"),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-sessions-all")).DeleteAsync("/user/sessions"),
+        },
+        ["DELETE /user/sessions/{id}"] = new()
+        {
+            [401] = () => Client().DeleteAsync($"/user/sessions/{Guid.NewGuid():N}"),
+            [404] = async () => await (await SignedInAsync("session-ender")).DeleteAsync($"/user/sessions/{Guid.NewGuid():N}"),
+        },
         ["GET /user/user"] = new()
         {
             [401] = () => Client().GetAsync("/user/user"),
@@ -322,6 +337,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
                 [401] = () => anonymous().PostAsync("/admin/users/1/logout", null),
                 [403] = async () => await (await member()).PostAsync("/admin/users/1/logout", null),
                 [404] = async () => await (await admin()).PostAsync("/admin/users/999999/logout", null),
+            },
+            ["GET /admin/users/{id}/sessions"] = new()
+            {
+                [401] = () => anonymous().GetAsync("/admin/users/1/sessions"),
+                [403] = async () => await (await member()).GetAsync("/admin/users/1/sessions"),
+                [404] = async () => await (await admin()).GetAsync("/admin/users/999999/sessions"),
+            },
+            ["DELETE /admin/users/{id}/sessions/{sid}"] = new()
+            {
+                [401] = () => anonymous().DeleteAsync($"/admin/users/1/sessions/{Guid.NewGuid():N}"),
+                [403] = async () => await (await member()).DeleteAsync($"/admin/users/1/sessions/{Guid.NewGuid():N}"),
+                [404] = async () => await (await admin()).DeleteAsync($"/admin/users/1/sessions/{Guid.NewGuid():N}"),
             },
             ["PUT /admin/users/{id}/password"] = new()
             {

@@ -23,13 +23,15 @@ public sealed class OpenApiDocumentTests(ServiceFixture<OpenApiDocumentTests> fi
 
         document.GetProperty("info").Str("title").ShouldBe("User Services API");
         document.GetProperty("info").Str("description").ShouldNotBeNullOrWhiteSpace();
-        document.GetProperty("tags").EnumerateArray().Select(t => t.Str("name")).ShouldBe(["User", "Auth", "Well-known"], ignoreOrder: true);
+        document.GetProperty("tags").EnumerateArray().Select(t => t.Str("name")).ShouldBe(["User", "Auth", "Sessions", "Well-known"], ignoreOrder: true);
         document.GetProperty("tags").EnumerateArray().ShouldAllBe(t => !string.IsNullOrWhiteSpace(t.GetProperty("description").GetString()));
         var paths = document.GetProperty("paths");
         Tags(paths, "/user/register", "post").ShouldBe(["User"]);
         Tags(paths, "/user/user", "get").ShouldBe(["User"]);
         Tags(paths, "/user/token", "post").ShouldBe(["Auth"]);
         Tags(paths, "/user/revoke", "post").ShouldBe(["Auth"]);
+        Tags(paths, "/user/sessions", "get").ShouldBe(["Sessions"]);
+        Tags(paths, "/user/sessions/{id}", "delete").ShouldBe(["Sessions"]);
         Tags(paths, "/.well-known/jwks.json", "get").ShouldBe(["Well-known"]);
     }
 

@@ -149,6 +149,21 @@ public sealed class IntrospectionTests(IntrospectionTests.Fixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_session_ended_from_another_one_has_inactive_tokens_and_the_bearer_check_agrees()
+    {
+        var (access, refresh) = await SignInAsync("remote");
+        var other = await (await App.PostTokenAsync(("username", "remote"), ("password", Password), ("client_id", "spa"))).ReadJsonAsync();
+        var sid = AccessTokens.ClaimsOf(access, "sid")["sid"];
+
+        (await App.BearerClient(other.Str("access_token")).DeleteAsync($"/user/sessions/{sid}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await ShouldBeInactiveAsync(access);
+        await ShouldBeInactiveAsync(refresh);
+        await (await App.BearerClient(access).GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
+        await ActiveAsync(other.Str("access_token"));
+    }
+
+    [Fact]
     public async Task A_rotated_refresh_token_is_inactive_and_its_successor_active()
     {
         var (_, refresh) = await SignInAsync("rotator");
