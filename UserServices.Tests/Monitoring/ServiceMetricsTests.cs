@@ -98,6 +98,45 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
         counts.Of("userservices.logins").ShouldBe("");
     }
 
+    [Fact]
+    public async Task Ended_sessions_are_counted_by_cause()
+    {
+        var app = fixture.App;
+        // Three sign-ins each: the per-username limit here is 3 a minute.
+        var grace = await SignInsAsync(app, "grace", "10.0.7.1");
+        var heidi = await SignInsAsync(app, "heidi", "10.0.7.2");
+        using var counts = new OutcomeCounts(app);
+        using var client = app.ClientFrom("10.0.7.9");
+
+        (await app.BearerClient(grace[0].Str("access_token")).PostAsync("/user/logout", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await client.PostAsync("/user/revoke", Form(("token", grace[1].Str("refresh_token"))))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var sid = AccessTokens.ClaimsOf(heidi[0].Str("access_token"), "sid")["sid"];
+        (await app.BearerClient(heidi[2].Str("access_token")).DeleteAsync($"/user/sessions/{sid}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await app.BearerClient(heidi[2].Str("access_token")).DeleteAsync("/user/sessions")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        counts.Of("userservices.sessions.ended").ShouldBe("ended_by_user=2 logout=1 revoked=1");
+    }
+
+    private static async Task<List<System.Text.Json.JsonElement>> SignInsAsync(UserServicesApp app, string username, string peer)
+    {
+        // From an address of its own: the registration limit here is 3 a minute per client, which other tests use up.
+        using (var registering = app.ClientFrom(peer))
+        {
+            (await registering.PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
+                .StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var bodies = new List<System.Text.Json.JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await Login(app, peer, username, Password);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            bodies.Add(await response.ReadJsonAsync());
+        }
+
+        return bodies;
+    }
+
     private static async Task<HttpResponseMessage> Login(UserServicesApp app, string peer, string username, string password)
     {
         using var client = app.ClientFrom(peer);
@@ -141,7 +180,7 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
             {
                 foreach (var tag in tags)
                 {
-                    if (tag.Key == "outcome")
+                    if (tag.Key is "outcome" or "cause")
                     {
                         _counts.AddOrUpdate((instrument.Name, (string)tag.Value!), value, (_, sum) => sum + value);
                     }
