@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using UserServices.Api.Hosting;
 using UserServices.Data;
 using UserServices.Data.Audit;
 using UserServices.Data.Users;
@@ -89,12 +90,7 @@ public sealed class AuditLog(
             actor = caller.Identity.Name;
         }
 
-        var address = context?.Connection.RemoteIpAddress;
-        if (address is { IsIPv4MappedToIPv6: true })
-        {
-            address = address.MapToIPv4();
-        }
-
+        var origin = RequestOrigin.Of(context);
         return new AuditEvent
         {
             At = time.GetUtcNow().UtcDateTime,
@@ -103,8 +99,8 @@ public sealed class AuditLog(
             UserName = Truncate(userName, AuditEvent.MaxUserNameLength),
             ActorId = actorId,
             Actor = Truncate(actor, AuditEvent.MaxActorLength),
-            Ip = Truncate(address?.ToString(), AuditEvent.MaxIpLength),
-            UserAgent = Truncate(context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, AuditEvent.MaxUserAgentLength),
+            Ip = Truncate(origin.Ip, AuditEvent.MaxIpLength),
+            UserAgent = Truncate(origin.UserAgent, AuditEvent.MaxUserAgentLength),
             Detail = Truncate(detail, AuditEvent.MaxDetailLength),
         };
     }

@@ -1,5 +1,5 @@
+using UserServices.Api.Hosting;
 using UserServices.Data;
-using UserServices.Data.Audit;
 using UserServices.Data.Mail;
 
 namespace UserServices.Api.Mail;
@@ -13,9 +13,7 @@ public sealed class MailOutbox(UserServicesDbContext db, MailSignal signal, Time
     public void Add(string kind, string recipient, int? userId)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var request = http.HttpContext;
-        var address = request?.Connection.RemoteIpAddress;
-        var agent = request?.Request.Headers.UserAgent.ToString();
+        var origin = RequestOrigin.Of(http.HttpContext);
         db.MailOutbox.Add(new OutboxMessage
         {
             Kind = kind,
@@ -23,8 +21,8 @@ public sealed class MailOutbox(UserServicesDbContext db, MailSignal signal, Time
             UserId = userId,
             CreatedAt = now,
             AvailableAt = now,
-            RequesterIp = (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString(),
-            RequesterUserAgent = string.IsNullOrEmpty(agent) ? null : agent[..Math.Min(agent.Length, AuditEvent.MaxUserAgentLength)],
+            RequesterIp = origin.Ip,
+            RequesterUserAgent = origin.UserAgent,
         });
     }
 

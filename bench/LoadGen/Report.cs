@@ -23,6 +23,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     public required long? PeakOpenKb { get; init; }
     public PhaseResult? ProfileRedis { get; init; }
     public PhaseResult? LoginRedis { get; init; }
+    public required IReadOnlyList<PhaseResult> SessionCheckOn { get; init; }
+    public required IReadOnlyList<PhaseResult> SessionCheckOff { get; init; }
 
     public bool AllPassed => _verdicts.All(passed => passed);
 
@@ -55,7 +57,13 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
             Rows(text, "6. logins alone, REDIS_URL set", LoginRedis);
         }
 
-        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis }.OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
+        for (var turn = 0; turn < SessionCheckOn.Count; turn++)
+        {
+            Rows(text, Inv($"8. profile alone, session check on ({turn + 1})"), SessionCheckOn[turn]);
+            Rows(text, Inv($"8. profile alone, session check off ({turn + 1})"), SessionCheckOff[turn]);
+        }
+
+        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis }.Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
         foreach (var load in errors)
         {
             text.AppendLine();
@@ -79,6 +87,9 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Target(text, "6. peak RSS (VmHWM), gate off, MB", Megabytes(PeakOpenKb), "≤ 150", value => value <= 150);
         Target(text, "6. process start → first 200 from /health/ready, s (default gate)", StartGated.TotalSeconds, "≤ 1.5", value => value <= 1.5);
         Target(text, "6. process start → first 200 from /health/ready, s (gate off)", StartOpen.TotalSeconds, "≤ 1.5", value => value <= 1.5);
+        // Summed over the turns: each turn's windows are as long, so this is the ratio of the mean rates.
+        Target(text, "8. profile rps with the session check ÷ without (turns summed)",
+            SessionCheckOn.Sum(phase => phase[ProfileName].PerSecond) / SessionCheckOff.Sum(phase => phase[ProfileName].PerSecond), "≥ 0.90", value => value >= 0.90);
         Info(text, "MB", "10⁶ bytes; the service's peak over its whole life (start, setup and every phase it served)");
 
         if (options.MicroReport is { } micro && File.Exists(micro))

@@ -6,7 +6,7 @@ namespace LoadGen;
 
 /// <summary>
 /// The default run: UserServices alone, every phase of bench/README.md, with the default bcrypt gate and with the
-/// gate off; the table goes to bench/results/&lt;UTC timestamp&gt;.md.
+/// gate off, and the profile with and without the session check; the table goes to bench/results/&lt;UTC timestamp&gt;.md.
 /// </summary>
 internal static class ServiceRun
 {
@@ -83,6 +83,24 @@ internal static class ServiceRun
             loginRedis = await Phase(service, "logins alone (REDIS_URL set)", pool.Login(4));
         }
 
+        // What "a session that ends, ends at once" costs: the profile with the session read in the bearer check's
+        // query and without it, two processes up side by side and measured in turns (on, off, on, off), so drift in
+        // the machine's load falls on both alike.
+        var sessionOn = Targets.UserServices(options, secretKey, null, Password);
+        var sessionOff = Targets.UserServices(options, secretKey, null, Password, sessionCheck: false);
+        var checkedPhases = new List<PhaseResult>();
+        var uncheckedPhases = new List<PhaseResult>();
+        await using (var withCheck = await ServiceProcess.StartAsync(sessionOn.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-session-check.log"), options.PidFile))
+        await using (var withoutCheck = await ServiceProcess.StartAsync(sessionOff.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-no-session-check.log"), options.PidFile))
+        {
+            Say($"services with and without the session check ready, pids {withCheck.Pid} and {withoutCheck.Pid}");
+            for (var turn = 1; turn <= 2; turn++)
+            {
+                checkedPhases.Add(await Phase(withCheck, $"profile alone, session check on ({turn})", pool.Profile(32)));
+                uncheckedPhases.Add(await Phase(withoutCheck, $"profile alone, session check off ({turn})", pool.Profile(32)));
+            }
+        }
+
         var report = new Report(options, stamp, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), total.Elapsed, verifySeconds, bound)
         {
             Live = live,
@@ -99,6 +117,8 @@ internal static class ServiceRun
             PeakOpenKb = peakOpen,
             ProfileRedis = profileRedis,
             LoginRedis = loginRedis,
+            SessionCheckOn = checkedPhases,
+            SessionCheckOff = uncheckedPhases,
         };
         var markdown = report.Render();
         var path = Path.Combine(options.ResultsDir, $"{stamp}.md");

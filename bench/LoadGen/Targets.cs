@@ -8,7 +8,8 @@ namespace LoadGen;
 internal static class Targets
 {
     /// <summary>The Release build of UserServices: <c>dotnet UserServices.Api.dll</c>, ready when /health/ready (one SELECT 1) answers.</summary>
-    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null)
+    /// <param name="sessionCheck">False: the bearer check does not read the session (<c>Sessions:CheckOnEveryRequest</c>), to measure what it costs.</param>
+    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null, bool sessionCheck = true)
     {
         ServiceLaunch Launch(int port, params string[] command) => new(
             "dotnet",
@@ -29,6 +30,7 @@ internal static class Targets
                 ["Urls"] = $"http://127.0.0.1:{port}",
                 // Set: every token/register request counts its limits in Redis (two round trips per login).
                 ["REDIS_URL"] = redisUrl ?? "",
+                ["Sessions__CheckOnEveryRequest"] = sessionCheck ? "true" : "false",
             },
             "/health/ready",
             port);
