@@ -1,17 +1,20 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using UserServices.Api.Hosting;
-using UserServices.Api.Users;
+using UserServices.Api.Sessions;
 
-namespace UserServices.Api.Sessions;
+namespace UserServices.Api.Users;
 
-/// <summary>The caller's own sessions (sign-ins): where they are signed in, and ending one or all the others.</summary>
+/// <summary>
+/// The caller's own sessions (sign-ins): where they are signed in, and ending one or all the others. Here rather than in
+/// Sessions because it answers from the caller's account as the bearer check read it (<see cref="CurrentAccount"/>).
+/// </summary>
 [ApiController]
 [Route("user/sessions")]
 [Tags("Sessions")]
 [Authorize]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class SessionsController(SessionStore sessions, CurrentAccount current) : ControllerBase
+public sealed class UserSessionsController(SessionStore sessions, CurrentAccount current) : ControllerBase
 {
     public const string NotFoundDetail = "You have no live session with this id.";
 
