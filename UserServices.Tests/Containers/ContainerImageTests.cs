@@ -50,7 +50,6 @@ public sealed class ContainerImageTests(ServiceImageFixture image, PostgresServe
             .ShouldBe("""["CMD","dotnet","/app/UserServices.Api.dll","probe","http://127.0.0.1:9000/health/ready"]""");
         var health = await Podman.RunAsync("healthcheck", "run", container.Name);
         health.ExitCode.ShouldBe(0, health.ToString());
-        health.StandardOutput.Trim().ShouldBe("healthy", health.ToString());
 
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"image {image.SizeBytes / 1e6:F0} MB; bases ready after {image.BasesTook.TotalSeconds:F0} s, image built in {image.BuildTook.TotalSeconds:F0} s; podman run → /health/ready 200 in {container.StartedToReady.TotalSeconds:F1} s"));
