@@ -13,7 +13,8 @@ namespace UserServices.Tests.Containers;
 /// Kubernetes" runs it: <c>migrate</c> as a one-off container (the Kubernetes Job), then the service against the
 /// tests' PostgreSQL, or alone on SQLite with a volume at <c>/data</c>; always on a read-only root filesystem.
 /// </summary>
-public sealed class ContainerImageTests(ServiceImageFixture image, PostgresServer server) : IClassFixture<ServiceImageFixture>
+[Collection(ContainerGroup.Name)]
+public sealed class ContainerImageTests(ServiceImageFixture image, PostgresServer server)
 {
     private const string Password = "correct horse battery";
     private const string AppUid = "1654";

@@ -5,7 +5,7 @@ using UserServices.Tests.Infrastructure;
 namespace UserServices.Tests.Containers;
 
 /// <summary>
-/// The service's image, built once for the test class from the repository's <c>Containerfile</c> exactly as an
+/// The service's image, built once for the <see cref="ContainerGroup"/> from the repository's <c>Containerfile</c> exactly as an
 /// operator builds it, but FROM the <see cref="LocalBaseImages"/> (the two <c>--build-arg</c>s the Containerfile
 /// offers). The build stage restores from this machine's NuGet package folder, mounted for the build only, so it
 /// downloads nothing the test run has not already restored. Removed afterwards.
