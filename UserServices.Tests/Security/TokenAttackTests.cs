@@ -31,7 +31,7 @@ public sealed class TokenAttackTests(TokenAttackTests.Fixture fixture) : IClassF
     /// <summary>The genuine token's claims, re-signed with whatever one attack changes.</summary>
     private string Forge(Action<SecurityTokenDescriptor>? change = null, SigningCredentials? credentials = null) =>
         AccessTokens.Mint(
-            AccessTokens.ClaimsOf(fixture.Token, "sub", "preferred_username", "email", "sst", "jti"), credentials, change: change);
+            AccessTokens.ClaimsOf(fixture.Token, "sub", "preferred_username", "email", "sst", "sid", "jti"), credentials, change: change);
 
     private async Task ShouldBeRefusedAsync(string authorization)
     {

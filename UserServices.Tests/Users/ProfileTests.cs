@@ -17,12 +17,13 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
     private static readonly string[] MemberRole = ["user"];
     private UserServicesApp App => fixture.App;
 
-    private async Task<(int Id, string? Stamp)> AccountAsync(string userName) =>
-        await App.WithDbAsync(async db => await db.Users.Where(u => u.UserName == userName)
-            .Select(u => new ValueTuple<int, string?>(u.Id, u.SecurityStamp)).SingleAsync());
+    /// <summary>The account's id and stamp, and its (one) session: a minted token must name a live session.</summary>
+    private async Task<(int Id, string? Stamp, Guid Session)> AccountAsync(string userName) =>
+        await App.WithDbAsync(async db => await db.Sessions.Where(s => s.User!.UserName == userName)
+            .Select(s => new ValueTuple<int, string?, Guid>(s.UserId, s.User!.SecurityStamp, s.Id)).SingleAsync());
 
     /// <summary>A token exactly like the service's own except for the times, key and claims the test changes.</summary>
-    private static string Mint(int userId, string? stamp, DateTime issuedAt, TimeSpan lifetime, string secret = UserServicesApp.SecretKey) =>
+    private static string Mint(int userId, string? stamp, Guid session, DateTime issuedAt, TimeSpan lifetime, string secret = UserServicesApp.SecretKey) =>
         AccessTokens.Mint(
             new Dictionary<string, object>
             {
@@ -30,6 +31,7 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
                 ["preferred_username"] = "minted",
                 ["role"] = MemberRole,
                 ["sst"] = SessionBinding.DigestOf(stamp),
+                ["sid"] = session.ToString("N"),
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
             AccessTokens.Hs256(secret),
@@ -40,7 +42,7 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
     public async Task Profile_is_200_with_exactly_username_email_id()
     {
         var client = await App.SignedInClientAsync("paula", Password);
-        var (id, _) = await AccountAsync("paula");
+        var (id, _, _) = await AccountAsync("paula");
 
         var response = await client.GetAsync("/user/user");
 
@@ -58,9 +60,9 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
     {
         // The control for the refusals below: the minting helper itself makes acceptable tokens.
         await App.SignedInClientAsync("quinn", Password);
-        var (id, stamp) = await AccountAsync("quinn");
+        var (id, stamp, session) = await AccountAsync("quinn");
 
-        var response = await App.BearerClient(Mint(id, stamp, DateTime.UtcNow, TimeSpan.FromMinutes(5))).GetAsync("/user/user");
+        var response = await App.BearerClient(Mint(id, stamp, session, DateTime.UtcNow, TimeSpan.FromMinutes(5))).GetAsync("/user/user");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.ReadJsonAsync()).Str("username").ShouldBe("quinn");
@@ -89,8 +91,8 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
     public async Task Token_expired_beyond_the_30_second_skew_is_401_invalid_token()
     {
         await App.SignedInClientAsync("rita", Password);
-        var (id, stamp) = await AccountAsync("rita");
-        var expired = Mint(id, stamp, DateTime.UtcNow.AddMinutes(-31), TimeSpan.FromMinutes(30));
+        var (id, stamp, session) = await AccountAsync("rita");
+        var expired = Mint(id, stamp, session, DateTime.UtcNow.AddMinutes(-31), TimeSpan.FromMinutes(30));
 
         await (await App.BearerClient(expired).GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
@@ -99,8 +101,8 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
     public async Task Token_expired_within_the_30_second_skew_is_still_accepted()
     {
         await App.SignedInClientAsync("rhea", Password);
-        var (id, stamp) = await AccountAsync("rhea");
-        var justExpired = Mint(id, stamp, DateTime.UtcNow.AddMinutes(-30).AddSeconds(-10), TimeSpan.FromMinutes(30));
+        var (id, stamp, session) = await AccountAsync("rhea");
+        var justExpired = Mint(id, stamp, session, DateTime.UtcNow.AddMinutes(-30).AddSeconds(-10), TimeSpan.FromMinutes(30));
 
         (await App.BearerClient(justExpired).GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
@@ -109,8 +111,8 @@ public sealed class ProfileTests(ServiceFixture<ProfileTests> fixture) : IClassF
     public async Task Token_signed_with_another_key_is_401_invalid_token()
     {
         await App.SignedInClientAsync("sam", Password);
-        var (id, stamp) = await AccountAsync("sam");
-        var forged = Mint(id, stamp, DateTime.UtcNow, TimeSpan.FromMinutes(5), secret: "another-secret-key-that-is-long-enough-9876543210");
+        var (id, stamp, session) = await AccountAsync("sam");
+        var forged = Mint(id, stamp, session, DateTime.UtcNow, TimeSpan.FromMinutes(5), secret: "another-secret-key-that-is-long-enough-9876543210");
 
         await (await App.BearerClient(forged).GetAsync("/user/user")).ShouldBeInvalidTokenAsync();
     }
