@@ -9,10 +9,10 @@ public static class PagingQuery
 
     public static void ReadLimit(string? text, Dictionary<string, string[]> errors, out int limit)
     {
-        limit = UserAdministration.DefaultLimit;
-        if (text is not null && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= UserAdministration.MaxLimit))
+        limit = UserDirectory.DefaultLimit;
+        if (text is not null && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= UserDirectory.MaxLimit))
         {
-            errors["limit"] = [$"limit must be a whole number from 1 to {UserAdministration.MaxLimit}."];
+            errors["limit"] = [$"limit must be a whole number from 1 to {UserDirectory.MaxLimit}."];
         }
     }
 

@@ -83,7 +83,6 @@ public sealed class MailSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
-        scope.ServiceProvider.GetRequiredService<AuditLog>().ActAs(AuditLog.SystemActor);
         var now = Now();
         var due = await db.MailOutbox.AsNoTracking()
             .Where(m => m.DoneAt == null && m.AvailableAt <= now && (m.LeasedUntil == null || m.LeasedUntil < now))
@@ -100,14 +99,19 @@ public sealed class MailSender(
             }
 
             claimed++;
-            await SendOneAsync(scope.ServiceProvider, db, transport, message, cancellationToken);
+            // A scope (and database context) per mail: what one mail's failed save left tracked cannot ride along
+            // with the next one's.
+            await using var mailScope = scopes.CreateAsyncScope();
+            mailScope.ServiceProvider.GetRequiredService<AuditLog>().ActAs(AuditLog.SystemActor);
+            await SendOneAsync(mailScope.ServiceProvider, transport, message, cancellationToken);
         }
 
         return claimed;
     }
 
-    private async Task SendOneAsync(IServiceProvider services, UserServicesDbContext db, IMailTransport transport, OutboxMessage row, CancellationToken cancellationToken)
+    private async Task SendOneAsync(IServiceProvider services, IMailTransport transport, OutboxMessage row, CancellationToken cancellationToken)
     {
+        var db = services.GetRequiredService<UserServicesDbContext>();
         try
         {
             var message = await ComposeAsync(services, row, cancellationToken);
@@ -123,8 +127,6 @@ public sealed class MailSender(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            db.ChangeTracker.Clear();
-            services.GetRequiredService<AuditLog>().Discard();
             var attempts = row.Attempts + 1;
             // A relay that refuses the mail for good (5xx: no such mailbox, sender refused) will not change its mind.
             var permanent = e is SmtpCommandException { StatusCode: >= (SmtpStatusCode)500 };
@@ -178,11 +180,12 @@ public sealed class MailSender(
                 // Recorded here, where alone it is known that an account has the address, and saved with the token
                 // it describes; the request path stayed the same for every address. A retried send mints a new
                 // link and records it again under the same mail id.
-                var requested = services.GetRequiredService<AuditLog>().Record(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
+                var requested = services.GetRequiredService<AuditLog>().Event(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
                 // From the request that asked, which the outbox row kept: the sender has none of its own.
                 requested.Ip = row.RequesterIp;
                 requested.UserAgent = row.RequesterUserAgent;
-                var reset = await tokens.MintAsync(user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(mail.PasswordResetMinutes), cancellationToken);
+                var reset = await tokens.MintAsync(
+                    user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(mail.PasswordResetMinutes), cancellationToken, minted: requested);
                 values["link"] = Link(mail.PasswordResetUrl ?? DevelopmentResetUrl, reset);
                 return await templates.ComposeAsync(row.Kind, new MailboxAddress(user.UserName, user.Email), values, cancellationToken);
             case MailKind.EmailConfirmation:

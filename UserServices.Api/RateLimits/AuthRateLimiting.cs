@@ -71,9 +71,11 @@ public static class AuthRateLimiting
         }
     }
 
-    // The limiter knows when its window ends (the in-memory one as a TimeSpan, the Redis one in whole seconds);
-    // when it does not say, a minute is one window.
-    private static TimeSpan RetryAfter(RateLimitLease lease) =>
+    /// <summary>
+    /// How long a refused lease says to wait: the limiter knows when its window ends (the in-memory one as a
+    /// TimeSpan, the Redis one in whole seconds); when it does not say, a minute is one window.
+    /// </summary>
+    public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var wait) switch
         {
             true when wait is TimeSpan span => span,

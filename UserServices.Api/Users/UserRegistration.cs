@@ -10,7 +10,7 @@ namespace UserServices.Api.Users;
 
 /// <summary>Creates an account with the <c>user</c> role, all or nothing.</summary>
 public sealed class UserRegistration(
-    UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, AuditLog audit, MailOutbox outbox, MailDelivery mail)
+    UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, PasswordPolicy policy, AuditLog audit, MailOutbox outbox, MailDelivery mail)
 {
     public const string TakenDetail = "That username or email is already registered.";
 
@@ -28,8 +28,9 @@ public sealed class UserRegistration(
             return new RegistrationOutcome.Taken(TakenDetail);
         }
 
-        // Hashing the new password is a bcrypt like a login's, on the same password threads.
-        if (!await passwords.TryHashAsync(user, request.Password!, cancellationToken))
+        // Hashing the new password is a bcrypt like a login's, on the same password threads; Identity gets the hash.
+        user.PasswordHash = await passwords.HashAsync(request.Password!, cancellationToken);
+        if (user.PasswordHash is null)
         {
             return new RegistrationOutcome.Busy();
         }
@@ -38,7 +39,7 @@ public sealed class UserRegistration(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            var created = await users.CreateAsync(user, request.Password!);
+            var created = await users.CreateAsync(user);
             if (!created.Succeeded)
             {
                 return created.Errors.Any(IsDuplicate)
@@ -47,7 +48,7 @@ public sealed class UserRegistration(
             }
 
             // Saved with the role, inside the transaction.
-            audit.Record(AuditActions.UserRegistered, user);
+            audit.AddTo(db, AuditActions.UserRegistered, user);
             await users.AddToRoleAsync(user, Role.Member);
             if (mail.IsConfigured)
             {
@@ -98,10 +99,7 @@ public sealed class UserRegistration(
 
         if (!string.IsNullOrEmpty(request.Password))
         {
-            foreach (var validator in users.PasswordValidators)
-            {
-                identityErrors.AddRange((await validator.ValidateAsync(users, user, request.Password)).Errors);
-            }
+            identityErrors.AddRange(policy.Check(request.Password, user.UserName, user.Email));
         }
 
         foreach (var (field, messages) in ByField(identityErrors.Where(e => !IsDuplicate(e) && !IsMissingField(e, request))))
