@@ -34,7 +34,7 @@ builder.AddAuthRateLimiting();                // per-client and per-username lim
 builder.AddAdminApi();                        // /admin: find, lock, fix and remove accounts; read the audit log
 builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)
 builder.AddAccountRecovery();                 // password reset, email confirmation and change of address
-builder.AddHealthChecks();
+builder.AddHealthEndpoints();                 // /health/live and /health/ready (the database round trip)
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
 builder.AddApiControllers();
 

@@ -12,6 +12,8 @@ namespace UserServices.Api.Admin;
 public sealed class AdminPasswords(
     UserServicesDbContext db, UserManager<User> users, PasswordPolicy policy, PasswordWork passwords, RefreshTokenStore refreshTokens, AuditLog audit)
 {
+    public const string RequiredProblem = "The new password is required.";
+
     public async Task<AdminOutcome> SetAsync(int id, string? password, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
@@ -23,7 +25,7 @@ public sealed class AdminPasswords(
         var problems = new List<string>();
         if (string.IsNullOrEmpty(password))
         {
-            problems.Add("The new password is required.");
+            problems.Add(RequiredProblem);
         }
         else if (password.Length > PasswordLimits.MaxFieldLength)
         {

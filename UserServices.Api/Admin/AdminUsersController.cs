@@ -17,6 +17,7 @@ public sealed class AdminUsersController(
 {
     public const string NotFoundDetail = "There is no account with this id.";
     public const string InvalidDetail = "The change has invalid fields; see 'errors'.";
+    public const string UntilInPast = "until must be in the future; send null to lock indefinitely.";
 
     /// <summary>Find accounts.</summary>
     /// <remarks>
@@ -27,7 +28,7 @@ public sealed class AdminUsersController(
     [HttpGet]
     [ProducesResponseType<AdminUserPage>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`limit` is not 1–200, or `cursor` is not one the service handed out; named in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = PagingQuery.InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = PagingQuery.InvalidDetail, ExampleField = "cursor", ExampleFieldError = PagingQuery.BadCursor)]
     public async Task<IActionResult> List(
         [FromQuery] string? search, [FromQuery] string? limit, [FromQuery] string? cursor, CancellationToken cancellationToken)
     {
@@ -62,10 +63,10 @@ public sealed class AdminUsersController(
     [Consumes("application/json", "application/merge-patch+json")]
     [ProducesResponseType<AdminUser>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "Invalid fields: every problem, by field, in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "email", ExampleFieldError = UserUpdate.EmailRequired)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The username or email is taken, or this would take the `admin` role from the last admin.",
-        ExampleDetail = UserAdministration.LastAdminDetail)]
+        ExampleDetail = UserUpdate.TakenDetail)]
     public async Task<IActionResult> Update(int id, UpdateUserRequest request, CancellationToken cancellationToken) =>
         Answer(await update.UpdateAsync(id, request, cancellationToken), InvalidDetail);
 
@@ -76,7 +77,7 @@ public sealed class AdminUsersController(
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`until` is in the past, or `reason` is too long; named in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "until", ExampleFieldError = UntilInPast)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The account is the caller's own, or the last admin who is not locked.",
         ExampleDetail = UserAdministration.SelfDetail)]
@@ -85,7 +86,7 @@ public sealed class AdminUsersController(
         var errors = new Dictionary<string, string[]>();
         if (request.Until is { } until && until <= time.GetUtcNow())
         {
-            errors["until"] = ["until must be in the future; send null to lock indefinitely."];
+            errors["until"] = [UntilInPast];
         }
 
         if (request.Reason is { Length: > LockRequest.MaxReasonLength })
@@ -121,7 +122,7 @@ public sealed class AdminUsersController(
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`new_password` is missing or breaks the policy; every problem in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "new_password", ExampleFieldError = AdminPasswords.RequiredProblem)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     public async Task<IActionResult> SetPassword(int id, SetPasswordRequest request, CancellationToken cancellationToken) =>
         Answer(await passwords.SetAsync(id, request.NewPassword, cancellationToken), InvalidDetail);
@@ -132,7 +133,7 @@ public sealed class AdminUsersController(
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The account is the caller's own, or the last admin who is not locked.",
-        ExampleDetail = UserAdministration.LastAdminDetail)]
+        ExampleDetail = UserAdministration.SelfDetail)]
     public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken) =>
         Answer(await administration.DeleteAsync(CallerId(), id, cancellationToken), InvalidDetail);
 

@@ -6,6 +6,7 @@ namespace UserServices.Api.Admin;
 public static class PagingQuery
 {
     public const string InvalidDetail = "The query has invalid parameters; see 'errors'.";
+    public const string BadCursor = "cursor is not one this service handed out; pass next_cursor back unchanged.";
 
     public static void ReadLimit(string? text, Dictionary<string, string[]> errors, out int limit)
     {
@@ -30,7 +31,7 @@ public static class PagingQuery
         }
         else
         {
-            errors["cursor"] = ["cursor is not one this service handed out; pass next_cursor back unchanged."];
+            errors["cursor"] = [BadCursor];
         }
     }
 

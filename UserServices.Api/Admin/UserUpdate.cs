@@ -17,6 +17,7 @@ public sealed class UserUpdate(
     UserServicesDbContext db, UserManager<User> users, UserDirectory directory, RefreshTokenStore refreshTokens, AuditLog audit, TimeProvider time)
 {
     public const string TakenDetail = "That username or email is already registered.";
+    public const string EmailRequired = "Email is required.";
 
     public async Task<AdminOutcome> UpdateAsync(int id, UpdateUserRequest request, CancellationToken cancellationToken)
     {
@@ -91,7 +92,7 @@ public sealed class UserUpdate(
             var email = request.Email.Trim();
             if (email.Length == 0)
             {
-                Add(errors, "email", "Email is required.");
+                Add(errors, "email", EmailRequired);
             }
             else if (!string.Equals(email, user.Email, StringComparison.Ordinal))
             {

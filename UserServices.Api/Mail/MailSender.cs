@@ -27,10 +27,8 @@ public sealed class MailSender(
     ILogger<MailSender> logger) : BackgroundService
 {
     private const int BatchSize = 20;
-    private static readonly TimeSpan KeepDone = TimeSpan.FromDays(7);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
     private readonly Guid _lease = Guid.NewGuid();
-    private DateTime _lastCleanup;
 
     // Development's fallback links, for the newcomer who has no client application yet: the token is in the URL.
     internal const string DevelopmentResetUrl = "http://localhost:3000/reset-password?token={token}";
@@ -56,7 +54,6 @@ public sealed class MailSender(
             try
             {
                 full = await SendDueAsync(transport, stoppingToken) == BatchSize;
-                await CleanUpAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -219,22 +216,6 @@ public sealed class MailSender(
     }
 
     /// <summary>Done rows are kept a week (to answer "did it go out?"), then deleted with the addresses they hold.</summary>
-    private async Task CleanUpAsync(CancellationToken cancellationToken)
-    {
-        var now = Now();
-        if (now - _lastCleanup < TimeSpan.FromHours(1))
-        {
-            return;
-        }
-
-        _lastCleanup = now;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
-        var before = now - KeepDone;
-        await db.MailOutbox.Where(m => m.DoneAt != null && m.DoneAt < before).ExecuteDeleteAsync(cancellationToken);
-        await db.AccountTokens.Where(t => t.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);
-    }
-
     private static string Link(string template, string token) => template.Replace("{token}", Uri.EscapeDataString(token), StringComparison.Ordinal);
 
     private static string Shorten(string text) => text.Length <= 500 ? text : text[..500];

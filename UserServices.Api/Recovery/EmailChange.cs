@@ -57,7 +57,7 @@ public sealed class EmailChange(
             case PasswordVerdict.Busy:
                 return new AccountOutcome.Busy();
             case PasswordVerdict.DoesNotMatch:
-                return new AccountOutcome.Invalid("password", "The password is incorrect.");
+                return new AccountOutcome.Invalid("password", PasswordConfirmation.WrongPassword);
         }
 
         return await QueueAsync(user, newEmail!, cancellationToken);

@@ -40,7 +40,7 @@ public sealed class EmailController(EmailConfirmation confirmation, EmailChange 
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "`token` is missing (by field, in `errors`), or unknown, used, replaced by a newer one or expired (`error: invalid_token`).",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), OAuthError = "invalid_token", ExampleDetail = ProblemResponses.InvalidAccountTokenDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "An email change whose new address another account has taken meanwhile.", ExampleDetail = TakenDetail)]
     public async Task<IActionResult> Confirm(ConfirmEmailRequest request, CancellationToken cancellationToken) =>
         (await confirmation.ConfirmAsync(request, cancellationToken)).ToResult(InvalidDetail, NoContent);
@@ -59,7 +59,7 @@ public sealed class EmailController(EmailConfirmation confirmation, EmailChange 
     [ProducesResponseType<MailAccepted>(StatusCodes.Status202Accepted, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "A field is missing, `new_email` is not an address or is the current one, or the password is wrong (it counts towards lockout); by field, in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "password", ExampleFieldError = PasswordConfirmation.WrongPassword)]
     [ErrorResponse(StatusCodes.Status404NotFound, "The token is valid but its account has been deleted since it was issued.")]
     [ErrorResponse(StatusCodes.Status409Conflict, "Another account has the new address.", ExampleDetail = TakenDetail)]
     [ErrorResponse(StatusCodes.Status503ServiceUnavailable,

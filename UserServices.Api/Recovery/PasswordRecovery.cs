@@ -55,18 +55,7 @@ public sealed class PasswordRecovery(
 
     public async Task<AccountOutcome> ResetAsync(ResetPasswordRequest request, CancellationToken cancellationToken)
     {
-        var missing = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(request.Token))
-        {
-            missing["token"] = ["The 'token' field is required."];
-        }
-
-        if (string.IsNullOrEmpty(request.NewPassword))
-        {
-            missing["new_password"] = ["The 'new_password' field is required."];
-        }
-
-        if (missing.Count > 0)
+        if (Missing(request) is { Count: > 0 } missing)
         {
             return new AccountOutcome.Invalid(missing);
         }
@@ -97,6 +86,30 @@ public sealed class PasswordRecovery(
             return new AccountOutcome.InvalidToken();
         }
 
+        await SaveNewPasswordAsync(user, hash, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return AccountOutcome.Completed;
+    }
+
+    private static Dictionary<string, string[]> Missing(ResetPasswordRequest request)
+    {
+        var missing = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(request.Token))
+        {
+            missing["token"] = ["The 'token' field is required."];
+        }
+
+        if (string.IsNullOrEmpty(request.NewPassword))
+        {
+            missing["new_password"] = ["The 'new_password' field is required."];
+        }
+
+        return missing;
+    }
+
+    /// <summary>The new hash, the lockout the policy set lifted, a new stamp and the event, in one save; every session ended.</summary>
+    private async Task SaveNewPasswordAsync(User user, string hash, CancellationToken cancellationToken)
+    {
         user.PasswordHash = hash;
         user.AccessFailedCount = 0;
         // A lockout the policy set (never longer than Lockout:LockoutMinutes) ends with a reset; a longer one was an
@@ -118,7 +131,5 @@ public sealed class PasswordRecovery(
         }
 
         await refreshTokens.RevokeAllAsync(user.Id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return AccountOutcome.Completed;
     }
 }

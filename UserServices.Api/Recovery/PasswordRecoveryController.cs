@@ -28,7 +28,7 @@ public sealed class PasswordRecoveryController(PasswordRecovery recovery) : Cont
     [EnableRateLimiting(AuthRateLimiting.MailPolicy)]
     [ProducesResponseType<MailAccepted>(StatusCodes.Status202Accepted, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`email` is missing, too long or not an address.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidForgotDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidForgotDetail, ExampleField = "email", ExampleFieldError = "The 'email' field is not an email address.")]
     [ErrorResponse(StatusCodes.Status503ServiceUnavailable, MailOffDescription, ExampleDetail = ProblemResponses.MailNotConfiguredDetail)]
     public async Task<IActionResult> Forgot(ForgotPasswordRequest request, CancellationToken cancellationToken) =>
         (await recovery.ForgotAsync(request, cancellationToken)).ToResult(InvalidForgotDetail, () => StatusCode(StatusCodes.Status202Accepted, MailAccepted.ResetRequested));
@@ -44,7 +44,7 @@ public sealed class PasswordRecoveryController(PasswordRecovery recovery) : Cont
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "A field is missing or the new password breaks the policy (by field, in `errors`); or the token is unknown, " +
         "used, replaced by a newer one, expired, or the password changed since it was sent (`error: invalid_token`).",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidResetDetail)]
+        typeof(ValidationProblemDetails), OAuthError = "invalid_token", ExampleDetail = ProblemResponses.InvalidAccountTokenDetail)]
     public async Task<IActionResult> Reset(ResetPasswordRequest request, CancellationToken cancellationToken) =>
         (await recovery.ResetAsync(request, cancellationToken)).ToResult(InvalidResetDetail, NoContent);
 }

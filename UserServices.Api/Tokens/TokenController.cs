@@ -46,6 +46,7 @@ public sealed class TokenController(
     /// </remarks>
     [HttpPost("token")]
     [RunsBcrypt]
+    [CountedAsLogin]
     [Consumes("application/x-www-form-urlencoded")]
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,

@@ -29,7 +29,7 @@ public sealed class AccountClosure(
             case PasswordVerdict.Busy:
                 return new AccountOutcome.Busy();
             case PasswordVerdict.DoesNotMatch:
-                return new AccountOutcome.Invalid("password", "The password is incorrect.");
+                return new AccountOutcome.Invalid("password", PasswordConfirmation.WrongPassword);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

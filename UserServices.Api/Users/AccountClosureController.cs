@@ -26,7 +26,7 @@ public sealed class AccountClosureController(AccountClosure closure) : Controlle
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest, "The password is missing or wrong (a wrong one counts towards lockout).",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "password", ExampleFieldError = PasswordConfirmation.WrongPassword)]
     [ErrorResponse(StatusCodes.Status404NotFound, "The token is valid but its account has been deleted since it was issued.")]
     [ErrorResponse(StatusCodes.Status409Conflict, "The account is the last admin that can sign in; make another account an admin first.",
         ExampleDetail = LastAdminDetail)]

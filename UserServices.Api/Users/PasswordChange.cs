@@ -18,6 +18,8 @@ public sealed class PasswordChange(
     RefreshTokenStore refreshTokens,
     AuditLog audit)
 {
+    public const string WrongPassword = "The current password is incorrect.";
+
     public async Task<AccountOutcome> ChangeAsync(ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
@@ -46,7 +48,7 @@ public sealed class PasswordChange(
             case PasswordVerdict.Busy:
                 return new AccountOutcome.Busy();
             case PasswordVerdict.DoesNotMatch:
-                return new AccountOutcome.Invalid("current_password", "The current password is incorrect.");
+                return new AccountOutcome.Invalid("current_password", WrongPassword);
         }
 
         // A new password the policy refuses is never hashed.

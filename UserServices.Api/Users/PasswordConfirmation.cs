@@ -11,6 +11,9 @@ namespace UserServices.Api.Users;
 /// </summary>
 public sealed class PasswordConfirmation(PasswordWork passwords, FailedLoginCounter failures)
 {
+    /// <summary>What the endpoints that ask the password again say of a wrong one, under <c>password</c>.</summary>
+    public const string WrongPassword = "The password is incorrect.";
+
     /// <param name="operation">What the password was asked for, for the audit event: "closing the account".</param>
     public async Task<PasswordVerdict> CheckAsync(User user, string password, string operation, CancellationToken cancellationToken)
     {

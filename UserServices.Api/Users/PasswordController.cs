@@ -22,7 +22,7 @@ public sealed class PasswordController(PasswordChange change) : ControllerBase
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "A field is missing, the current password is wrong (it counts towards lockout), or the new password breaks the policy; every problem, by field, in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "current_password", ExampleFieldError = PasswordChange.WrongPassword)]
     [ErrorResponse(StatusCodes.Status404NotFound, "The token is valid but its account has been deleted since it was issued.")]
     public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken cancellationToken) =>
         (await change.ChangeAsync(request, cancellationToken)).ToResult(InvalidDetail, NoContent);

@@ -13,6 +13,7 @@ public sealed class UserRegistration(
     UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, PasswordPolicy policy, AuditLog audit, MailOutbox outbox, MailDelivery mail)
 {
     public const string TakenDetail = "That username or email is already registered.";
+    public const string UserNameRequired = "Username is required.";
 
     public async Task<RegistrationOutcome> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
@@ -75,7 +76,7 @@ public sealed class UserRegistration(
 
         if (string.IsNullOrWhiteSpace(request.Username))
         {
-            Add("username", "Username is required.");
+            Add("username", UserNameRequired);
         }
 
         if (string.IsNullOrWhiteSpace(request.Email))
