@@ -5,6 +5,7 @@ using UserServices.Api.Audit;
 using UserServices.Api.Hosting;
 using UserServices.Api.Monitoring;
 using UserServices.Data;
+using UserServices.Data.Audit;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
 
@@ -29,9 +30,11 @@ public sealed class RefreshTokenStore(
 
     /// <summary>
     /// Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/>
-    /// granted, from <paramref name="origin"/>: its session row and first refresh token, in one save.
+    /// granted, from <paramref name="origin"/>: its session row and first refresh token, saved with the
+    /// <paramref name="login"/> event in one save.
     /// </summary>
-    public async Task<IssuedRefreshToken> IssueAsync(User user, string clientId, string? scope, RequestOrigin origin, CancellationToken cancellationToken)
+    public async Task<IssuedRefreshToken> IssueAsync(
+        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var now = Now();
         var session = sessions.Start(user, clientId, origin, now);
@@ -47,6 +50,7 @@ public sealed class RefreshTokenStore(
         };
         var (token, row) = NewToken(user, family, now);
         db.RefreshTokens.Add(row);
+        audit.AddTo(db, login);
         await db.SaveChangesAsync(cancellationToken);
         return Issued(token, row);
     }

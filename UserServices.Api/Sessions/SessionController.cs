@@ -61,9 +61,8 @@ public sealed class SessionController(RefreshTokenStore refreshTokens, SessionSt
     {
         if (Guid.TryParseExact(User.FindFirst(SessionBinding.SessionIdClaim)?.Value, "N", out var familyId))
         {
-            var subject = int.TryParse(User.FindFirst("sub")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
-            await sessions.EndAsync(familyId, subject, SessionEndCause.Logout, cancellationToken);
-            await audit.WriteNowAsync(AuditActions.Logout, subject, User.Identity?.Name, $"session {familyId:N}");
+            await sessions.EndAsync(familyId, User.UserId(), SessionEndCause.Logout, cancellationToken);
+            await audit.WriteNowAsync(AuditActions.Logout, User.UserId(), User.Identity?.Name, $"session {familyId:N}");
         }
 
         return NoContent();

@@ -83,7 +83,7 @@ public sealed class SessionStore(
             return false;
         }
 
-        audit.Record(AuditActions.SessionEnded, userId, userName, $"session {id:N}, {cause.Name()}");
+        audit.AddTo(db, audit.Event(AuditActions.SessionEnded, userId, userName, $"session {id:N}, {cause.Name()}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -96,8 +96,8 @@ public sealed class SessionStore(
         var ended = await EndAllAsync(userId, except, cause, cancellationToken);
         if (ended > 0)
         {
-            audit.Record(AuditActions.SessionEnded, userId, userName,
-                $"{ended} session(s), {cause.Name()}" + (except is { } kept ? $", all but {kept:N}" : ""));
+            audit.AddTo(db, audit.Event(AuditActions.SessionEnded, userId, userName,
+                $"{ended} session(s), {cause.Name()}" + (except is { } kept ? $", all but {kept:N}" : "")));
             await db.SaveChangesAsync(cancellationToken);
         }
 
