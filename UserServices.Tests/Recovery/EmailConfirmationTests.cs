@@ -90,8 +90,12 @@ public sealed class EmailConfirmationTests(EmailConfirmationTests.Fixture fixtur
         await using var scope = App.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
         var user = (await users.FindByNameAsync(username))!;
+        // A real session: an access token must name a live one.
+        var audit = scope.ServiceProvider.GetRequiredService<UserServices.Api.Audit.AuditLog>();
+        var session = await scope.ServiceProvider.GetRequiredService<UserServices.Api.Sessions.RefreshTokenStore>().IssueAsync(
+            user, "default", null, audit.Event(UserServices.Api.Audit.AuditActions.LoginSucceeded, user), UserServices.Api.Hosting.RequestOrigin.None, CancellationToken.None);
         return scope.ServiceProvider.GetRequiredService<TokenIssuer>()
-            .Issue(user, await users.GetRolesAsync(user), Guid.NewGuid(), "default", DateTime.UtcNow, scope: null).AccessToken;
+            .Issue(user, await users.GetRolesAsync(user), session.FamilyId, "default", DateTime.UtcNow, scope: null).AccessToken;
     }
 
     private Task<bool> ConfirmedAsync(string username) =>
