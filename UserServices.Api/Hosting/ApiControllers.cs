@@ -13,6 +13,7 @@ public static class ApiControllers
             // ArgumentException while binding — a 500 for a bad request. The plain form and query providers remain.
             options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+            options.Filters.Add<NoStoreForAccountData>();
         });
         return builder;
     }

@@ -107,6 +107,18 @@ public static class ServiceMonitoring
 
         app.MapWhen(management.Serves, branch =>
         {
+            // Probes and scrapers read; any other method (TRACE included) is refused, as on the public listener.
+            branch.Use((context, next) =>
+            {
+                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                {
+                    return next(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = "GET, HEAD";
+                return Task.CompletedTask;
+            });
             branch.UseHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
             // Every registered check (the tags are Health's); today the same one the public /health/ready runs.
             branch.UseHealthChecks("/health/ready");
