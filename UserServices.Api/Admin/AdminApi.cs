@@ -15,6 +15,7 @@ public static class AdminApi
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<AuditSearch>();
+        services.AddScoped<EmailCollisions>();
         return builder;
     }
 }

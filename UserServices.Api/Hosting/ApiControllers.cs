@@ -14,7 +14,11 @@ public static class ApiControllers
             options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
             options.Filters.Add<NoStoreForAccountData>();
-        });
+            options.Filters.Add(new RequestBodyRules());
+        })
+        // RFC 7493 §2.3 (I-JSON): member names are unique. Last-wins would let a gateway that reads the first value
+        // see another request than the one acted on.
+        .AddJsonOptions(json => json.JsonSerializerOptions.AllowDuplicateProperties = false);
         return builder;
     }
 }
