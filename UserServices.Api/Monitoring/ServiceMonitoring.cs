@@ -107,10 +107,11 @@ public static class ServiceMonitoring
 
         app.MapWhen(management.Serves, branch =>
         {
-            // Probes and scrapers read; any other method (TRACE included) is refused, as on the public listener.
+            // Probes read; any other method on a health path (TRACE included) is refused, as on the public listener.
             branch.Use((context, next) =>
             {
-                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                if (!context.Request.Path.StartsWithSegments("/health")
+                    || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
                 {
                     return next(context);
                 }
