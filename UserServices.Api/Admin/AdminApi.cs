@@ -19,6 +19,7 @@ public static class AdminApi
         services.AddScoped<UserAdministration>();
         services.AddScoped<AdminSessions>();
         services.AddScoped<AuditSearch>();
+        services.AddScoped<EmailCollisions>();
         return builder;
     }
 }

@@ -19,7 +19,7 @@ public static class AdminSeeding
         builder.Services.AddSingleton(sp => new AdminSeeder(
             sp.GetRequiredService<IOptions<AdminAccountOptions>>().Value.ToAccount(),
             sp.GetRequiredService<IPasswordHasher<User>>(),
-            new UpperInvariantLookupNormalizer(),
+            new UserLookupNormalizer(),
             sp.GetRequiredService<PasswordPolicy>().Problems,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AdminSeeder>()));
         return builder;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using UserServices.Api.Hosting;
 using UserServices.Data;
 using UserServices.Data.Seeding;
+using UserServices.Data.Users;
 
 namespace UserServices.Api.Database;
 
@@ -35,14 +36,25 @@ public static class DatabaseSetup
     private static void Configure(DbContextOptionsBuilder options, IServiceProvider services)
     {
         // Registered by Admin/AdminSeeding.cs; without it, migrations run and nothing is seeded.
-        if (services.GetService<AdminSeeder>() is not { } seeder)
-        {
-            return;
-        }
+        var seeder = services.GetService<AdminSeeder>();
+        var upgradeLog = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmailKeyUpgrade));
+        var normalizer = new UserLookupNormalizer();
 
-        // EF Core calls the async hook from MigrateAsync and the sync one from `dotnet ef database update`.
-        options.UseAsyncSeeding((db, _, cancellationToken) => seeder.SeedAsync(db, cancellationToken))
-            .UseSeeding((db, _) => seeder.Seed(db));
+        // EF Core calls the async hook from MigrateAsync and the sync one from `dotnet ef database update`. The email
+        // keys first: the admin seed looks its account up by them.
+        options.UseAsyncSeeding(async (db, _, cancellationToken) =>
+            {
+                await EmailKeyUpgrade.RunAsync(db, normalizer, upgradeLog, cancellationToken);
+                if (seeder is not null)
+                {
+                    await seeder.SeedAsync(db, cancellationToken);
+                }
+            })
+            .UseSeeding((db, _) =>
+            {
+                EmailKeyUpgrade.RunAsync(db, normalizer, upgradeLog, CancellationToken.None).GetAwaiter().GetResult();
+                seeder?.Seed(db);
+            });
     }
 
     private static string ConnectionFor(IServiceProvider services, DatabaseProvider provider)

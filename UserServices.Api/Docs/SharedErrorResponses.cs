@@ -46,7 +46,7 @@ internal sealed class SharedErrorResponses : IApplicationModelConvention
 
             if (attributes.OfType<ConsumesAttribute>().FirstOrDefault() is { } consumes)
             {
-                Add(StatusCodes.Status415UnsupportedMediaType, $"The body is not `{string.Join("` or `", consumes.ContentTypes)}`.");
+                Add(StatusCodes.Status415UnsupportedMediaType, $"The body is not `{string.Join("` or `", consumes.ContentTypes)}`, or its charset is not UTF-8.");
             }
 
             if (attributes.OfType<EnableRateLimitingAttribute>().Any() && !attributes.OfType<DisableRateLimitingAttribute>().Any())

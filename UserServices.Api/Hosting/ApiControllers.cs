@@ -13,7 +13,12 @@ public static class ApiControllers
             // ArgumentException while binding — a 500 for a bad request. The plain form and query providers remain.
             options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
-        });
+            options.Filters.Add<NoStoreForAccountData>();
+            options.Filters.Add(new RequestBodyRules());
+        })
+        // RFC 7493 §2.3 (I-JSON): member names are unique. Last-wins would let a gateway that reads the first value
+        // see another request than the one acted on.
+        .AddJsonOptions(json => json.JsonSerializerOptions.AllowDuplicateProperties = false);
         return builder;
     }
 }

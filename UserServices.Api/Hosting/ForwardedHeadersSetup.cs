@@ -15,10 +15,14 @@ public static class ForwardedHeadersSetup
             .ValidateOnStart();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // The framework trusts loopback by default; here only what the operator names is trusted.
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
+            // With both lists empty the framework's middleware believes the headers from EVERY peer, so with no
+            // proxy named nothing is read at all: the connection's address is the client (OWASP ASVS 5.0 15.3.4).
+            forwarded.ForwardedHeaders = trusted.Value.TrustedProxies.Length + trusted.Value.TrustedNetworks.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             foreach (var proxy in trusted.Value.TrustedProxies)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));

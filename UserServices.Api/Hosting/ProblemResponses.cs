@@ -70,6 +70,12 @@ public static class ProblemResponses
     /// <summary>A body that grew past the limit while it was being read (no declared length).</summary>
     public static ProblemDetails BodyTooLarge() => BodyTooLarge("The request body is too large.");
 
+    /// <summary>A body in a charset other than UTF-8, refused before it is decoded.</summary>
+    public static ProblemDetails UnsupportedCharset(string charset) => Problem(
+        StatusCodes.Status415UnsupportedMediaType,
+        $"The request body's charset '{charset}' is not supported; send UTF-8.",
+        "https://tools.ietf.org/html/rfc9110#section-15.5.16");
+
     /// <summary>A body that cannot be read; the status is the server's (400, or 408 for a body that stalls).</summary>
     public static ProblemDetails Unreadable(int status, string detail) => Problem(status, detail, type: null);
 

@@ -48,7 +48,7 @@ public sealed record SmtpAddress(string Host, int Port, SecureSocketOptions Secu
     // A record prints every member, and the password must never reach a log.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"Host = {Host}, Port = {Port}, Security = {Security}, UserName = {UserName}, Password = (redacted)");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Host = {Host}, Port = {Port}, Security = {Security}, UserName = {UserName}, Password = (redacted)");
         return true;
     }
 }

@@ -112,6 +112,19 @@ public static class ServiceMonitoring
 
         app.MapWhen(management.Serves, branch =>
         {
+            // Probes read; any other method on a health path (TRACE included) is refused, as on the public listener.
+            branch.Use((context, next) =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/health")
+                    || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                {
+                    return next(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = "GET, HEAD";
+                return Task.CompletedTask;
+            });
             branch.UseHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
             // Every registered check (the tags are Health's); today the same one the public /health/ready runs.
             branch.UseHealthChecks("/health/ready");

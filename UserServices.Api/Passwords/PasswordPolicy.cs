@@ -26,6 +26,15 @@ public sealed class PasswordPolicy
             errors.Add(new IdentityError { Code = "PasswordTooShort", Description = $"Password must be at least {MinimumLength} characters." });
         }
 
+        // A control character (C0 such as NUL, DEL, C1) is refused where a password is set, because the token
+        // endpoint's form reader refuses NUL: what can be set must be usable where it is checked. NIST SP 800-63B
+        // asks for printing characters and spaces, not control codes.
+        if (password.Any(char.IsControl))
+        {
+            errors.Add(new IdentityError { Code = "PasswordHasControlCharacters", Description = "Password must not contain control characters (such as NUL, tab or newline)." });
+            return errors;
+        }
+
         if (bytes > BcryptPasswordHasher.MaxPasswordBytes)
         {
             errors.Add(new IdentityError

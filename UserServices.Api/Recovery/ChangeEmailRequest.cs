@@ -9,7 +9,7 @@ public sealed record ChangeEmailRequest(
 {
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"NewEmail = {NewEmail}, Password = (redacted)");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"NewEmail = {NewEmail}, Password = (redacted)");
         return true;
     }
 }

@@ -82,11 +82,7 @@ public sealed class RefreshTokenStore(
                 return await SameSuccessorAsync(current, presented, cancellationToken);
             }
 
-            logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", current.FamilyId, current.UserId);
-            await sessions.EndAsync(current.FamilyId, null, SessionEndCause.ReuseDetected, cancellationToken);
-            metrics.RecordRefresh(RefreshResult.ReuseDetected);
-            await audit.WriteNowAsync(AuditActions.SessionReuseDetected, current.UserId, current.User?.UserName, $"session {current.FamilyId:N} revoked");
-            return new RefreshOutcome.Refused("The refresh token was already used.");
+            return await ReuseDetectedAsync(current, cancellationToken);
         }
 
         var user = current.User!;
@@ -151,6 +147,13 @@ public sealed class RefreshTokenStore(
                 return await SameSuccessorAsync(winner, presented, cancellationToken);
             }
 
+            // With the grace off a second use is reuse however close it came (RFC 9700 §4.14.2): one use wins.
+            if (options.Value.ReuseIntervalSeconds == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ReuseDetectedAsync(current, cancellationToken);
+            }
+
             metrics.RecordRefresh(RefreshResult.Concurrent);
             return new RefreshOutcome.Refused("The refresh token was already used.");
         }
@@ -166,9 +169,23 @@ public sealed class RefreshTokenStore(
         return new RefreshOutcome.Rotated(user, Issued(token, next));
     }
 
-    /// <summary>A second use of <paramref name="used"/> that is a retry, not theft: soon after its rotation, by its client.</summary>
+    private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken used, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}: revoking the family.", used.FamilyId, used.UserId);
+        await sessions.EndAsync(used.FamilyId, null, SessionEndCause.ReuseDetected, cancellationToken);
+        metrics.RecordRefresh(RefreshResult.ReuseDetected);
+        await audit.WriteNowAsync(AuditActions.SessionReuseDetected, used.UserId, used.User?.UserName, $"session {used.FamilyId:N} revoked");
+        return new RefreshOutcome.Refused("The refresh token was already used.");
+    }
+
+    /// <summary>
+    /// A second use of <paramref name="used"/> that is a retry, not theft: soon after its rotation, by its client.
+    /// With the interval 0 there is no retry at all, even for a racing request whose own clock reading came before
+    /// the winner's (where <c>now - usedAt</c> is negative).
+    /// </summary>
     private bool IsRetry(RefreshToken used, string? clientId, DateTime now) =>
-        used is { UsedAt: { } usedAt, ReplacedById: not null, SuccessorSealed: not null, RevokedAt: null }
+        options.Value.ReuseIntervalSeconds > 0
+        && used is { UsedAt: { } usedAt, ReplacedById: not null, SuccessorSealed: not null, RevokedAt: null }
         && now - usedAt <= TimeSpan.FromSeconds(options.Value.ReuseIntervalSeconds)
         && (clientId is null || used.ClientId == clientId);
 

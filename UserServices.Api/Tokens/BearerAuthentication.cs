@@ -20,7 +20,7 @@ public static class BearerAuthentication
         ValidAudience = jwt.Audience,
         IssuerSigningKeys = keys.VerificationKeys,
         ValidAlgorithms = [keys.Algorithm],
-        ValidTypes = [AccessTokenClaims.TokenType],
+        TypeValidator = AccessTokenHeader.ValidateType,
         ClockSkew = TimeSpan.FromSeconds(jwt.ClockSkewSeconds),
         RequireExpirationTime = true,
         RequireSignedTokens = true,

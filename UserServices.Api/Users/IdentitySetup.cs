@@ -20,6 +20,14 @@ public static class IdentitySetup
             .AddRoles<Role>()
             .AddEntityFrameworkStores<UserServicesDbContext>();
 
+        // Email keys by the UTS #46 form of the domain, so look-alike spellings of one mailbox are one account.
+        if (!UserLookupNormalizer.MapsLookAlikeDomains())
+        {
+            throw new InvalidOperationException("UTS #46 domain mapping is unavailable: the service needs ICU (libicu) and must not run in .NET's invariant globalization mode.");
+        }
+
+        services.Replace(ServiceDescriptor.Singleton<ILookupNormalizer, UserLookupNormalizer>());
+
         // Identity's validator and ours, judging only the fields being set (accounts imported from the Python
         // service may hold values registration refuses today; see ChangedFieldsUserValidator).
         services.RemoveAll<IUserValidator<User>>();

@@ -11,7 +11,7 @@ public sealed record RegisterRequest(
     // A record prints every member, and MVC logs action arguments at Trace: the password must not be one of them.
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"Username = {Username}, Email = {Email}, Password = (redacted)");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Username = {Username}, Email = {Email}, Password = (redacted)");
         return true;
     }
 }

@@ -13,4 +13,10 @@ public class User : IdentityUser<int>
 
     /// <summary>UTC time of the last successful password login, if any.</summary>
     public DateTime? LastLoginAt { get; set; }
+
+    /// <summary>
+    /// Set by the upgrade that keyed email addresses by their UTS #46 domain, when this account's address turned out
+    /// to name the same mailbox as the account with this id's; both were kept for an admin to settle.
+    /// </summary>
+    public int? EmailCollidesWithId { get; set; }
 }

@@ -21,6 +21,29 @@ public sealed class AdminUsersTests(AdminUsersTests.Fixture fixture) : IClassFix
     private static int[] Ids(JsonElement page) => [.. page.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("id").GetInt32())];
 
     [Fact]
+    public async Task Every_answer_carrying_account_data_is_no_store()
+    {
+        var id = await fixture.RegisterAsync("cached-nowhere");
+        var admin = await fixture.ClientOfAsync();
+        var user = App.BearerClient(await App.TokenAsync("cached-nowhere", Password));
+
+        // The profile, the admin views, the audit log, and an error behind authorization (OWASP ASVS 5.0 14.3.2).
+        foreach (var (client, path, status) in new[]
+        {
+            (user, "/user/user", HttpStatusCode.OK),
+            (admin, "/admin/users", HttpStatusCode.OK),
+            (admin, $"/admin/users/{id}", HttpStatusCode.OK),
+            (admin, "/admin/audit", HttpStatusCode.OK),
+            (admin, "/admin/users/999999", HttpStatusCode.NotFound),
+        })
+        {
+            var response = await client.GetAsync(path);
+            response.StatusCode.ShouldBe(status, path);
+            response.Headers.CacheControl.ShouldNotBeNull(path).NoStore.ShouldBeTrue(path);
+        }
+    }
+
+    [Fact]
     public async Task List_finds_by_the_start_of_username_or_email_case_insensitively_in_pages_by_id()
     {
         var a = await fixture.RegisterAsync("Finder-A");
@@ -246,6 +269,8 @@ public sealed class AdminUsersTests(AdminUsersTests.Fixture fixture) : IClassFix
 
         var weak = await admin.PutAsJsonAsync($"/admin/users/{id}/password", new { new_password = "short" });
         (await weak.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").PropertyNames().ShouldBe(["new_password"]);
+        var control = await admin.PutAsJsonAsync($"/admin/users/{id}/password", new { new_password = "a brand\0new passphrase" });
+        (await control.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").PropertyNames().ShouldBe(["new_password"]);
         (await fixture.EventsAsync(id, "password.set_by_admin")).ShouldBeEmpty();
 
         (await admin.PutAsJsonAsync($"/admin/users/{id}/password", new { new_password = "a brand new passphrase" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);

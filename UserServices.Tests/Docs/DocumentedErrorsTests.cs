@@ -419,6 +419,11 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
                 [401] = () => anonymous().GetAsync("/admin/audit"),
                 [403] = async () => await (await member()).GetAsync("/admin/audit"),
             },
+            ["GET /admin/users/email-collisions"] = new()
+            {
+                [401] = () => anonymous().GetAsync("/admin/users/email-collisions"),
+                [403] = async () => await (await member()).GetAsync("/admin/users/email-collisions"),
+            },
         };
 
     private async Task<HttpClient> AdminAsync()

@@ -111,6 +111,10 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
         var scrape = await management.GetAsync("/metrics");
         scrape.StatusCode.ShouldBe(HttpStatusCode.OK);
         scrape.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        using var trace = new HttpRequestMessage(HttpMethod.Trace, "/health/live");
+        var traced = await management.SendAsync(trace);
+        traced.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        traced.Content.Headers.Allow.ShouldBe(["GET", "HEAD"]);
     }
 
     [Fact]

@@ -98,6 +98,21 @@ public sealed class PasswordPolicyTests
         error.Description.ShouldBe("Password must not be the username or the email address.");
     }
 
+    [Theory]
+    [InlineData("violet\0tractor umbrella")]
+    [InlineData("violet\ttractor umbrella")]
+    [InlineData("violet\ntractor umbrella")]
+    [InlineData("violet\u001btractor umbrella")]
+    [InlineData("violet\u007ftractor umbrella")]
+    [InlineData("violet\u0085tractor umbrella")]
+    public void Control_characters_are_refused(string password)
+    {
+        var error = Policy.Check(password, "alice", "alice@example.com").ShouldHaveSingleItem();
+
+        error.Code.ShouldBe("PasswordHasControlCharacters");
+        error.Description.ShouldBe("Password must not contain control characters (such as NUL, tab or newline).");
+    }
+
     [Fact]
     public void Problems_lists_the_descriptions_for_the_admin_seed()
     {

@@ -126,6 +126,8 @@ public sealed class PasswordResetTests(MailServiceFixture<PasswordResetTests> fi
         var weak = await ResetAsync(token, "password1");
         var body = await weak.ShouldBeProblemAsync(HttpStatusCode.BadRequest, detail: "The password reset has invalid fields; see 'errors'.");
         body.GetProperty("errors").PropertyNames().ShouldBe(["new_password"]);
+        var control = await ResetAsync(token, "a brand\0new passphrase");
+        (await control.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").PropertyNames().ShouldBe(["new_password"]);
         var missing = await (await App.CreateClient().PostAsJsonAsync("/user/password/reset", new { })).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         missing.GetProperty("errors").PropertyNames().Order().ShouldBe(["new_password", "token"]);
 

@@ -26,6 +26,8 @@ public sealed class TokenAttackTests(TokenAttackTests.Fixture fixture) : IClassF
     }
 
     private const string Password = "correct horse battery";
+    private static readonly string[] CriticalExtension = ["exp-extension"];
+
     private UserServicesApp App => fixture.App;
 
     /// <summary>The genuine token's claims, re-signed with whatever one attack changes.</summary>
@@ -115,6 +117,26 @@ public sealed class TokenAttackTests(TokenAttackTests.Fixture fixture) : IClassF
 
     [Fact]
     public async Task Token_of_another_type_is_refused() => await ShouldBeRefusedAsync("Bearer " + Forge(d => d.TokenType = "JWT"));
+
+    [Fact]
+    public async Task Token_whose_header_lists_a_critical_extension_is_refused() =>
+        // RFC 7515 §4.1.11: a recipient that does not understand a listed extension must refuse the JWS; we understand none.
+        await ShouldBeRefusedAsync("Bearer " + Forge(d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+        {
+            ["crit"] = CriticalExtension,
+            ["exp-extension"] = true,
+        }));
+
+    [Theory]
+    [InlineData("application/at+jwt")]
+    [InlineData("AT+JWT")]
+    public async Task Token_typed_with_the_full_at_jwt_media_type_is_accepted(string type)
+    {
+        // RFC 9068 §4: a resource server accepts both spellings (media types compare case-insensitively).
+        var response = await App.BearerClient(Forge(d => d.TokenType = type)).GetAsync("/user/user");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 
     [Fact]
     public async Task Truncated_token_is_refused() => await ShouldBeRefusedAsync("Bearer " + fixture.Token[..^10]);

@@ -43,6 +43,8 @@ public sealed class PasswordChangeTests(ServiceFixture<PasswordChangeTests> fixt
         var weak = await client.PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "password1" });
         weak.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await weak.ReadJsonAsync()).GetProperty("errors").TryGetProperty("new_password", out _).ShouldBeTrue();
+        var control = await client.PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "a brand\0new passphrase" });
+        (await control.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").PropertyNames().ShouldBe(["new_password"]);
 
         (await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "careful").Select(u => u.PasswordHash).SingleAsync())).ShouldBe(hashBefore);
         (await client.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);

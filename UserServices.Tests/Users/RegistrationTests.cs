@@ -137,6 +137,19 @@ public sealed class RegistrationTests(ServiceFixture<RegistrationTests> fixture)
     }
 
     [Theory]
+    [InlineData("violet\0tractor umbrella")]
+    [InlineData("violet\u0001tractor umbrella")]
+    public async Task Password_with_a_control_character_is_400_naming_password_so_whatever_registers_can_log_in(string password)
+    {
+        var response = await App.RegisterAsync("nul-pass", "nul-pass@example.com", password);
+
+        var errors = (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        errors.PropertyNames().ShouldBe(["password"]);
+        errors.GetProperty("password")[0].GetString().ShouldBe("Password must not contain control characters (such as NUL, tab or newline).");
+        (await App.WithDbAsync(db => db.Users.AnyAsync(u => u.UserName == "nul-pass"))).ShouldBeFalse();
+    }
+
+    [Theory]
     [InlineData("password1")]
     [InlineData("qwertyuiop")]
     public async Task Common_password_is_400(string password)

@@ -489,6 +489,9 @@ namespace UserServices.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<int?>("EmailCollidesWithId")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 

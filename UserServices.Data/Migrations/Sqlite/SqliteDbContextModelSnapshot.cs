@@ -468,6 +468,9 @@ namespace UserServices.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("EmailCollidesWithId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
