@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace UserServices.Api.Hosting;
@@ -14,6 +15,9 @@ public static class ApiControllers
             options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });
+        // A body or parameter MVC could not bind: every field at once, named and explained in the API's words.
+        builder.Services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = context =>
+            ProblemResponses.InvalidFields(BindingErrors.Describe(context.ModelState), ProblemResponses.InvalidRequestDetail).ToResult());
         return builder;
     }
 }

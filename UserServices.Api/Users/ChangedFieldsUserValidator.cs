@@ -25,7 +25,9 @@ public sealed class ChangedFieldsUserValidator(UserServicesDbContext db, Identit
 
     public async Task<IdentityResult> ValidateAsync(UserManager<User> manager, User user)
     {
-        var errors = (await _identity.ValidateAsync(manager, user)).Errors
+        // Identity's "invalid username" (all it can say with AllowedUserNameCharacters off) is the username rule's to
+        // word; its duplicate checks stay.
+        var errors = (await _identity.ValidateAsync(manager, user)).Errors.Where(e => e.Code != "InvalidUserName")
             .Concat((await _fields.ValidateAsync(manager, user)).Errors)
             .ToList();
         var entry = db.Entry(user);

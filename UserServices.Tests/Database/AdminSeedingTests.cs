@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Database;
@@ -71,14 +72,15 @@ public sealed class AdminSeedingTests(PostgresServer server)
     {
         var databaseUrl = await server.CreateDatabaseAsync("seedweak");
 
-        var error = Should.Throw<InvalidOperationException>(() => UserServicesApp.Start(AdminSettings(databaseUrl, password)));
+        var error = Should.Throw<OptionsValidationException>(() => UserServicesApp.Start(AdminSettings(databaseUrl, password)));
 
         error.Message.ShouldStartWith("ADMIN_PASSWORD is refused by the password policy:");
         error.Message.ShouldContain(reason);
         error.Message.ShouldNotContain(password, Case.Sensitive, "the refused password is not echoed into logs");
+        // Refused before migrating: the database is as it was, and no migration lock was taken.
         await using var check = new Npgsql.NpgsqlConnection(databaseUrl);
         await check.OpenAsync();
-        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM \"Users\"", check);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", check);
         ((long)(await count.ExecuteScalarAsync())!).ShouldBe(0);
     }
 
@@ -88,7 +90,7 @@ public sealed class AdminSeedingTests(PostgresServer server)
         var settings = AdminSettings(await server.CreateDatabaseAsync("seedpartial"), AdminPassword);
         settings.Remove("ADMIN_EMAIL");
 
-        var error = Should.Throw<InvalidOperationException>(() => UserServicesApp.Start(settings));
+        var error = Should.Throw<OptionsValidationException>(() => UserServicesApp.Start(settings));
 
         error.Message.ShouldContain("ADMIN_EMAIL");
     }

@@ -19,7 +19,7 @@ public static class ApiProcess
             using var process = Process.Start(StartInfo(environment, workingDirectory, arguments)) ?? throw new InvalidOperationException("Could not start dotnet.");
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
                 await process.WaitForExitAsync(deadline.Token);
@@ -27,7 +27,7 @@ public static class ApiProcess
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"`dotnet UserServices.Api.dll {string.Join(' ', arguments)}` did not exit within 60 s.");
+                throw new TimeoutException($"`dotnet UserServices.Api.dll {string.Join(' ', arguments)}` did not exit within 120 s.");
             }
 
             return new ProcessResult(process.ExitCode, await stdout, await stderr);
