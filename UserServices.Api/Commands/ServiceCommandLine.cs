@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using UserServices.Api.Admin.LegacyImport;
 
 namespace UserServices.Api.Commands;
 

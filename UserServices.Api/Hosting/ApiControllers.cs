@@ -17,7 +17,10 @@ public static class ApiControllers
         });
         // A body or parameter MVC could not bind: every field at once, named and explained in the API's words.
         builder.Services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = context =>
-            ProblemResponses.InvalidFields(BindingErrors.Describe(context.ModelState), ProblemResponses.InvalidRequestDetail).ToResult());
+            ProblemResponses.InvalidFields(
+                BindingErrors.Describe(context.ModelState, context.ActionDescriptor.Parameters
+                    .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType),
+                ProblemResponses.InvalidRequestDetail).ToResult());
         return builder;
     }
 }

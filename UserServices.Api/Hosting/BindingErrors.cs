@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -13,22 +14,27 @@ public static partial class BindingErrors
 {
     public const string Body = "body";
 
-    public static Dictionary<string, string[]> Describe(ModelStateDictionary modelState)
+    /// <param name="bodyType">The type the JSON body binds to, whose properties say what each field should be.</param>
+    public static Dictionary<string, string[]> Describe(ModelStateDictionary modelState, Type? bodyType)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (key, entry) in modelState)
         {
             foreach (var error in entry.Errors)
             {
-                var (field, message) = Describe(key, error);
+                var (field, message) = Describe(key, error, bodyType);
                 (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
             }
         }
 
-        // "A body is required" says nothing more once the body has a problem of its own.
-        if (errors.TryGetValue(Body, out var body) && body.Count > 1)
+        // MVC adds "the body is required" to any body it could not read; it says nothing once a real problem is named.
+        if (errors.TryGetValue(Body, out var body) && errors.Values.Sum(list => list.Count) > body.Count(message => message == MissingBody))
         {
-            body.Remove(MissingBody);
+            body.RemoveAll(message => message == MissingBody);
+            if (body.Count == 0)
+            {
+                errors.Remove(Body);
+            }
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray());
@@ -36,7 +42,7 @@ public static partial class BindingErrors
 
     public const string MissingBody = "A JSON object body is required.";
 
-    private static (string Field, string Message) Describe(string key, ModelError error)
+    private static (string Field, string Message) Describe(string key, ModelError error, Type? bodyType)
     {
         var text = string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "" : error.ErrorMessage;
         var isJson = error.Exception is JsonException || text.Contains("BytePositionInLine", StringComparison.Ordinal)
@@ -54,28 +60,34 @@ public static partial class BindingErrors
                 : (field, WithoutTypeNames(text));
         }
 
-        if (ConvertedTo().Match(text) is { Success: true } conversion && field != Body)
+        if (ConvertedTo().IsMatch(text) && field != Body)
         {
-            return (field, $"'{field}' must be {Kind(conversion.Groups["type"].Value)}.");
+            // The parser names the record it was building, not the member: the member's type comes from the record.
+            return (field, $"'{field}' must be {Kind(TypeOf(bodyType, field))}.");
         }
 
         return (Body, "The body is not valid JSON (or not a JSON object).");
     }
 
-    private static string Kind(string type) => type switch
+    private static Type? TypeOf(Type? bodyType, string field) => bodyType?.GetProperties()
+        .FirstOrDefault(p => (p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), inherit: true).FirstOrDefault() is JsonPropertyNameAttribute name
+            ? name.Name
+            : p.Name).Equals(field, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+
+    private static string Kind(Type? type) => (Nullable.GetUnderlyingType(type ?? typeof(object)) ?? type) switch
     {
-        "System.String" => "a string",
-        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "a whole number",
-        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
-        "System.DateTimeOffset" or "System.Nullable`1[System.DateTimeOffset]" or "System.DateTime" => "a date and time (ISO 8601)",
-        _ when type.Contains("List`1", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
-        _ => "a value of another type",
+        { } t when t == typeof(string) => "a string",
+        { } t when t == typeof(int) || t == typeof(long) => "a whole number",
+        { } t when t == typeof(bool) => "true or false",
+        { } t when t == typeof(DateTimeOffset) || t == typeof(DateTime) => "a date and time (ISO 8601)",
+        { } t when t != typeof(string) && t.IsAssignableTo(typeof(System.Collections.IEnumerable)) => "an array",
+        _ => "a value of another JSON type",
     };
 
     // A message naming one of our types or the framework's ("…for UserServices.Api.Users.RegisterRequest") loses the name.
     private static string WithoutTypeNames(string text) => TypeName().Replace(text, "this value");
 
-    [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.? Path:", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"could not be converted to \S+ Path:", RegexOptions.CultureInvariant)]
     private static partial Regex ConvertedTo();
 
     [GeneratedRegex(@"\b(System|Microsoft|UserServices)(\.[A-Za-z_`0-9\[\]]+)+", RegexOptions.CultureInvariant)]

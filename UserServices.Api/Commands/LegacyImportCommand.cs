@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Admin.LegacyImport;
 using UserServices.Api.Database;
 
-namespace UserServices.Api.Admin.LegacyImport;
+namespace UserServices.Api.Commands;
 
 /// <summary><c>import-legacy --from &lt;DATABASE_URL&gt; [--table users] [--dry-run] [--batch-size 1000]</c>.</summary>
 public static class LegacyImportCommand
@@ -20,7 +21,7 @@ public static class LegacyImportCommand
 
     private const string Name = "import-legacy";
 
-    internal static Command Definition(Action<Commands.CommandRun> choose)
+    internal static Command Definition(Action<CommandRun> choose)
     {
         var from = FromOption();
         var table = TableOption();
