@@ -14,6 +14,11 @@ using UserServices.Api.Sessions;
 using UserServices.Api.Tokens;
 using UserServices.Api.Users;
 
+if (ProbeCommand.IsRequested(args))
+{
+    return await ProbeCommand.RunAsync(args, Console.Error);   // the image's HEALTHCHECK: one GET, no host started
+}
+
 // Help and bad arguments end here, before anything starts.
 var command = ServiceCommandLine.Parse(args, Console.Out, Console.Error);
 if (command.Exits)
