@@ -135,7 +135,7 @@ public static class AdminCommand
                     return Failed;
                 }
 
-                var outcome = await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetPasswordAsync(user.Id, password, cancellationToken);
+                var outcome = await scope.ServiceProvider.GetRequiredService<AdminPasswords>().SetAsync(user.Id, password, cancellationToken);
                 if (outcome is not AdminOutcome.Done)
                 {
                     console.Error.WriteLine($"{Name} set-password: refused: {Describe(outcome)}");
