@@ -20,9 +20,17 @@ if (ProbeCommand.IsRequested(args))
     return await ProbeCommand.RunAsync(args, Console.Error);   // the image's HEALTHCHECK: one GET, no host started
 }
 
-DotEnvFile.Load();                            // .env fills in what the environment leaves unset
+// Help and bad arguments end here, before anything starts.
+var command = ServiceCommandLine.Parse(args, Console.Out, Console.Error);
+if (command.Exits)
+{
+    return command.ExitCode;
+}
 
-var builder = WebApplication.CreateBuilder(args);
+var dotEnv = DotEnvFile.Load();             // .env fills in what the environment leaves unset
+
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(command.HostArguments));
+builder.UseDefaultListenAddress();            // http://127.0.0.1:8000 unless ASPNETCORE_URLS, --urls… say where
 builder.AddProblemResponses();                // every error is a ProblemDetails body, built in one place
 builder.AddMonitoring();                      // metrics, traces (OpenTelemetry), JSON logs, the management listener
 builder.AddTrustedProxies();                  // X-Forwarded-For/-Proto believed only from configured proxies
@@ -62,7 +70,7 @@ app.MapControllers();
 app.MapHealthEndpoints();
 app.MapApiDocs();
 
-return await app.RunCommandAsync(args);      // serve, or `migrate` / `import-legacy` / `admin` (see README)
+return await app.RunCommandAsync(command, dotEnv);   // serve, or `migrate` / `import-legacy` / `admin` (see --help)
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

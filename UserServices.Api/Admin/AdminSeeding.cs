@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Hosting;
-using UserServices.Api.Passwords;
 using UserServices.Data.Seeding;
 using UserServices.Data.Users;
 
@@ -15,12 +14,14 @@ public static class AdminSeeding
     /// </summary>
     public static WebApplicationBuilder AddAdminSeeding(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AdminAccountOptions>().BindSettings(AdminAccountOptions.Section);
+        builder.Services.AddOptions<AdminAccountOptions>().BindSettings(AdminAccountOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<AdminAccountOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<AdminAccountOptions>>(sp => sp.GetRequiredService<AdminAccountOptionsValidator>());
         builder.Services.AddSingleton(sp => new AdminSeeder(
             sp.GetRequiredService<IOptions<AdminAccountOptions>>().Value.ToAccount(),
             sp.GetRequiredService<IPasswordHasher<User>>(),
             new UserLookupNormalizer(),
-            sp.GetRequiredService<PasswordPolicy>().Problems,
+            sp.GetRequiredService<AdminAccountOptionsValidator>().Problems,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AdminSeeder>()));
         return builder;
     }

@@ -1,4 +1,4 @@
-using UserServices.Api.Admin.LegacyImport;
+using System.CommandLine;
 using UserServices.Api.Database;
 
 namespace UserServices.Api.Commands;
@@ -6,25 +6,37 @@ namespace UserServices.Api.Commands;
 /// <summary>What the program does when started: serve (the default), or one of the operator's commands.</summary>
 public static class ServiceCommands
 {
-    public static async Task<int> RunCommandAsync(this WebApplication app, string[] args) => args.FirstOrDefault() switch
+    /// <param name="dotEnvFile">The <c>.env</c> file read at start, if any, for the start-up summary.</param>
+    public static async Task<int> RunCommandAsync(this WebApplication app, ChosenCommand command, string? dotEnvFile)
     {
-        "migrate" => await MigrateAsync(app),
-        "admin" => await AdminCommand.RunAsync(app.Services, args, Console.Out, Console.Error, CancellationToken.None),
-        "import-legacy" => await LegacyImportCommand.RunAsync(app.Services, args, Console.Out, Console.Error, CancellationToken.None),
-        _ => await ServeAsync(app),
-    };
+        if (command.Serve)
+        {
+            // Once listening, so that the addresses are the ones bound.
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("{Summary}", StartupSummary.Describe(app.Services, dotEnvFile)));
+            await app.RunAsync();
+            return 0;
+        }
 
-    private static async Task<int> ServeAsync(WebApplication app)
+        return await command.Run!(app.Services, CommandConsole.System, CancellationToken.None);
+    }
+
+    internal static Command ServeDefinition(Action action)
     {
-        await app.RunAsync();
-        return 0;
+        var serve = new Command("serve", "Serve the API (what the program does when no command is given).");
+        serve.SetAction(_ => action());
+        return serve;
     }
 
     /// <summary><c>migrate</c>: apply migrations and the admin seed, then exit.</summary>
-    private static async Task<int> MigrateAsync(WebApplication app)
+    internal static Command MigrateDefinition(Action<CommandRun> choose)
     {
-        await DatabaseMigrator.MigrateAsync(app.Services, CancellationToken.None);
-        app.Logger.LogInformation("Database is up to date.");
-        return 0;
+        var migrate = new Command("migrate", "Apply pending migrations and create the admin account ADMIN_USERNAME, ADMIN_EMAIL and ADMIN_PASSWORD ask for (when missing), then exit.");
+        migrate.SetAction(_ => choose(async (services, console, cancellationToken) =>
+        {
+            await DatabaseMigrator.MigrateAsync(services, cancellationToken);
+            services.GetRequiredService<ILogger<DatabaseMigrator>>().LogInformation("Database is up to date.");
+            return 0;
+        }));
+        return migrate;
     }
 }

@@ -11,12 +11,7 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<Datab
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var connection = options.Value.Connection;
-        logger.LogInformation(
-            "Database: {Provider} ({Connection})",
-            connection.Provider,
-            connection.Provider == DatabaseProvider.Sqlite
-                ? Path.GetFullPath(connection.ConnectionString["Data Source=".Length..])
-                : connection.Redacted);
+        logger.LogInformation("Database: {Provider} ({Connection})", connection.Provider, connection.Describe());
         if (options.Value.MigrateOnStartup)
         {
             await MigrateAsync(services, cancellationToken);
@@ -29,6 +24,11 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<Datab
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
+        if (services.GetRequiredService<DatabaseUrl>().Provider == DatabaseProvider.Sqlite)
+        {
+            await SqliteMigrationLock.ClearIfStaleAsync(db, services.GetRequiredService<ILogger<DatabaseMigrator>>(), cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
     }
 }

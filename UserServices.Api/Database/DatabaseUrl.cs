@@ -63,6 +63,11 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
     }
 
     /// <summary>The connection string without its password, for logs.</summary>
+    /// <summary>For logs: the SQLite file's full path, or the PostgreSQL connection without its password.</summary>
+    public string Describe() => Provider == DatabaseProvider.Sqlite
+        ? Path.GetFullPath(ConnectionString["Data Source=".Length..])
+        : Redacted;
+
     public string Redacted => Provider == DatabaseProvider.Postgres
         ? new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString
         : ConnectionString;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace UserServices.Api.Hosting;
@@ -19,6 +20,12 @@ public static class ApiControllers
         // RFC 7493 §2.3 (I-JSON): member names are unique. Last-wins would let a gateway that reads the first value
         // see another request than the one acted on.
         .AddJsonOptions(json => json.JsonSerializerOptions.AllowDuplicateProperties = false);
+        // A body or parameter MVC could not bind: every field at once, named and explained in the API's words.
+        builder.Services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = context =>
+            ProblemResponses.InvalidFields(
+                BindingErrors.Describe(context.ModelState, context.ActionDescriptor.Parameters
+                    .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType),
+                ProblemResponses.InvalidRequestDetail).ToResult());
         return builder;
     }
 }

@@ -54,6 +54,8 @@ public static class ProblemResponses
     public static ProblemDetails Conflict(string detail) =>
         Problem(StatusCodes.Status409Conflict, detail, "https://tools.ietf.org/html/rfc9110#section-15.5.10");
 
+    public const string InvalidRequestDetail = "The request has invalid fields; 'errors' says what is wrong with each.";
+
     /// <summary>Every invalid field at once, by field name.</summary>
     public static ProblemDetails InvalidFields(IDictionary<string, string[]> errors, string detail) =>
         new HttpValidationProblemDetails(errors)
@@ -174,6 +176,21 @@ public static class ProblemResponses
         return problem;
     }
 
+    private static string DefaultDetail(int? status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request is malformed.",
+        StatusCodes.Status401Unauthorized => "Authentication is required.",
+        StatusCodes.Status403Forbidden => "This account may not do this.",
+        StatusCodes.Status404NotFound => $"Nothing is at {request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; the Allow header lists the methods that are.",
+        StatusCodes.Status406NotAcceptable => "The Accept header names no type this endpoint can answer with; accept application/json.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status415UnsupportedMediaType => string.IsNullOrEmpty(request.ContentType)
+            ? "The request has a body but no Content-Type; say what it is (application/json, or the form type this endpoint documents)."
+            : $"This endpoint does not read bodies of type '{request.ContentType}'; see the API reference (/docs) for the one it takes.",
+        _ => $"The request failed with status {status}.",
+    };
+
     /// <summary>An Accept header that names application/json and nothing problem+json would match (not even a wildcard).</summary>
     private static bool AcceptsOnlyPlainJson(HttpRequest request)
     {
@@ -187,6 +204,8 @@ public static class ProblemResponses
     private static void Decorate(ProblemDetails problem, HttpContext context)
     {
         problem.Extensions["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier;
+        // The framework's own answers (no endpoint, wrong method or media type) come without one; every body has one.
+        problem.Detail ??= DefaultDetail(problem.Status, context.Request);
         // The exception's message stays in the log; the client gets the generic 500 text and the trace id.
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {

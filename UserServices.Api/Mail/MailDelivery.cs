@@ -15,11 +15,13 @@ public sealed class MailDelivery
         }
         else if (environment.IsDevelopment())
         {
-            PickupDirectory = Path.GetFullPath(string.IsNullOrEmpty(mail.PickupDirectory)
-                ? Path.Combine(Path.GetTempPath(), "userservices-mail")
-                : mail.PickupDirectory);
+            // In the working directory, beside the SQLite file: each instance (each checkout, each folder a service is
+            // started from) has its own, where a shared temp folder mixed the mails of every instance on the machine.
+            PickupDirectory = Path.GetFullPath(string.IsNullOrEmpty(mail.PickupDirectory) ? DefaultPickupDirectory : mail.PickupDirectory);
         }
     }
+
+    public const string DefaultPickupDirectory = "userservices-mail";
 
     /// <summary>The relay, when SMTP_URL is set.</summary>
     public SmtpAddress? Smtp { get; }

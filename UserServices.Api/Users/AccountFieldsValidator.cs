@@ -7,20 +7,20 @@ using UserServices.Data.Users;
 namespace UserServices.Api.Users;
 
 /// <summary>
-/// What Identity's own user validator leaves out: length limits matching the columns, and an email check stricter
-/// than its "contains one @".
+/// What Identity's own user validator leaves out: the username rule (<see cref="UserNameRule"/>), length limits
+/// matching the columns, and an email check stricter than its "contains one @".
 /// </summary>
 public sealed class AccountFieldsValidator : IUserValidator<User>
 {
-    public const int MaxUserNameLength = 256;
+    public const int MaxUserNameLength = UserNameRule.MaxLength;
     public const int MaxEmailLength = 256;
 
     public Task<IdentityResult> ValidateAsync(UserManager<User> manager, User user)
     {
         var errors = new List<IdentityError>();
-        if (user.UserName is { Length: > MaxUserNameLength })
+        if (UserNameRule.Problem(user.UserName) is { } problem)
         {
-            errors.Add(new IdentityError { Code = "UserNameTooLong", Description = $"Username must be at most {MaxUserNameLength} characters." });
+            errors.Add(new IdentityError { Code = user.UserName is { Length: > MaxUserNameLength } ? "UserNameTooLong" : "InvalidUserName", Description = problem });
         }
 
         if (user.Email is { Length: > MaxEmailLength })

@@ -25,7 +25,9 @@ public sealed class ChangedFieldsUserValidator(UserServicesDbContext db, Identit
 
     public async Task<IdentityResult> ValidateAsync(UserManager<User> manager, User user)
     {
-        var errors = (await _identity.ValidateAsync(manager, user)).Errors
+        // Identity's "invalid username" (all it can say with AllowedUserNameCharacters off) is the username rule's to
+        // word; its duplicate checks stay.
+        var errors = (await IdentityErrorsAsync(manager, user)).Where(e => e.Code != "InvalidUserName")
             .Concat((await _fields.ValidateAsync(manager, user)).Errors)
             .ToList();
         var entry = db.Entry(user);
@@ -43,6 +45,30 @@ public sealed class ChangedFieldsUserValidator(UserServicesDbContext db, Identit
         }
 
         return errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]);
+    }
+
+    /// <summary>
+    /// Identity's checks. It looks a username up for duplicates unless its own character list refuses it; with that
+    /// list off, a name the rule refuses (a NUL, which PostgreSQL cannot even compare) must not reach the query, so
+    /// Identity sees no name for that one check, and the rule's message stands for it.
+    /// </summary>
+    private async Task<IEnumerable<IdentityError>> IdentityErrorsAsync(UserManager<User> manager, User user)
+    {
+        var userName = user.UserName;
+        if (UserNameRule.Problem(userName) is null)
+        {
+            return (await _identity.ValidateAsync(manager, user)).Errors;
+        }
+
+        user.UserName = null;
+        try
+        {
+            return (await _identity.ValidateAsync(manager, user)).Errors;
+        }
+        finally
+        {
+            user.UserName = userName;
+        }
     }
 
     private static bool Unchanged(Microsoft.EntityFrameworkCore.ChangeTracking.PropertyEntry<User, string?> property) =>

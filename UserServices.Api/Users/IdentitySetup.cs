@@ -36,6 +36,8 @@ public static class IdentitySetup
         services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutPolicyOptions>>((identity, lockout) =>
         {
             identity.User.RequireUniqueEmail = true;
+            // Identity's ASCII list refused 'Zoë' as "not letters or digits"; UserNameRule decides instead.
+            identity.User.AllowedUserNameCharacters = "";
             identity.Lockout.AllowedForNewUsers = true;
             identity.Lockout.MaxFailedAccessAttempts = lockout.Value.MaxFailedAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(lockout.Value.LockoutMinutes);

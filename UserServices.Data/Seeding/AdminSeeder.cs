@@ -13,7 +13,7 @@ public sealed class AdminSeeder(
     AdminAccount account,
     IPasswordHasher<User> hasher,
     ILookupNormalizer normalizer,
-    Func<User, string, IReadOnlyList<string>> passwordProblems,
+    Func<User, string, IReadOnlyList<string>> accountProblems,
     ILogger logger)
 {
     public async Task SeedAsync(DbContext db, CancellationToken cancellationToken)
@@ -34,12 +34,20 @@ public sealed class AdminSeeder(
 
         var adminRoleId = await db.Set<Role>().Where(r => r.NormalizedName == "ADMIN").Select(r => r.Id).SingleAsync(cancellationToken);
         // Account and role together or not at all: a later run skips existing accounts and would never add the role.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // When nothing was left to migrate, EF Core runs the seed inside the transaction that holds its migration
+        // lock, and a connection takes no second one: then the seed is part of that transaction, committed with it.
+        await using var transaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
         users.Add(admin);
         await db.SaveChangesAsync(cancellationToken);
         db.Set<IdentityUserRole<int>>().Add(new IdentityUserRole<int> { UserId = admin.Id, RoleId = adminRoleId });
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         logger.LogInformation("Admin account {UserName} created.", admin.UserName);
     }
 
@@ -65,10 +73,10 @@ public sealed class AdminSeeder(
             SecurityStamp = Guid.NewGuid().ToString("N"),
             ConcurrencyStamp = Guid.NewGuid().ToString(),
         };
-        var problems = passwordProblems(admin, account.Password);
+        var problems = accountProblems(admin, account.Password);
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException($"ADMIN_PASSWORD is refused by the password policy: {string.Join(" ", problems)}");
+            throw new InvalidOperationException(string.Join(" ", problems));
         }
 
         admin.PasswordHash = hasher.HashPassword(admin, account.Password);

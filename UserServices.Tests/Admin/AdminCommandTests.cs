@@ -73,9 +73,9 @@ public sealed class AdminCommandTests(AdminCommandTests.Fixture fixture) : IClas
 
     [Theory]
     [InlineData("admin: there is no account named 'ghost'.", "unlock", "ghost")]
-    [InlineData("admin: say grant, revoke or unlock.")]
-    [InlineData("admin: unknown command 'promote'; say grant, revoke or unlock.", "promote", "x")]
-    [InlineData("admin: Required argument missing for command: 'grant'.", "grant")]
+    [InlineData("admin: Required command was not provided.")]
+    [InlineData("admin: Unrecognized command or argument 'promote'.", "promote", "x")]
+    [InlineData("admin grant: Required argument 'USERNAME' missing for command: 'grant'.", "grant")]
     public async Task Bad_arguments_or_an_unknown_user_exit_1_saying_why(string message, params string[] arguments)
     {
         var result = await RunAsync(arguments);

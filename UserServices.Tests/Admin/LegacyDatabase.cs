@@ -1,5 +1,5 @@
 using Npgsql;
-using UserServices.Api.Admin.LegacyImport;
+using UserServices.Api.Commands;
 using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Admin;
@@ -63,8 +63,8 @@ public static class LegacyDatabase
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await LegacyImportCommand.RunAsync(
-            app.Services, ["import-legacy", "--from", legacyUrl, .. arguments], output, error, CancellationToken.None);
+        var code = await ServiceCommandLine.RunAsync(
+            app.Services, ["import-legacy", "--from", legacyUrl, .. arguments], new CommandConsole(TextReader.Null, output, error, false), CancellationToken.None);
         return new ImportRun(code, output.ToString(), error.ToString());
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Api.Admin.LegacyImport;
+using UserServices.Api.Commands;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Api.Admin.LegacyImport;
+using UserServices.Api.Commands;
 using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
@@ -58,7 +59,7 @@ public sealed class LegacyImportTests(LegacyImportTests.Fixture fixture) : IClas
         run.Lines.ShouldContain("rejected: row id 15 '   ': username is empty");
         run.Lines.ShouldContain("warning: row id 7 'dave': email is empty; imported without an email");
         run.Lines.ShouldContain("warning: row id 8 'erin': password hash is not bcrypt; imported without a password (the user cannot log in until one is set)");
-        run.Lines.ShouldContain("warning: row id 9 'frank smith': username has characters registration refuses; imported as is (login accepts it)");
+        run.Lines.ShouldContain("warning: row id 9 'frank smith': username is one registration refuses (Username 'frank smith' is invalid: it may contain only letters and digits of any script and - . _ @ +, with no spaces or other symbols (a space is not allowed).); imported as is (login accepts it)");
         run.Lines.ShouldContain("warning: row id 21 'ivan': email 'not-an-email' is not an address registration accepts; imported as is");
         run.Error.ShouldBeEmpty();
     }
@@ -180,7 +181,8 @@ public sealed class LegacyImportTests(LegacyImportTests.Fixture fixture) : IClas
     [Fact]
     public async Task Command_refuses_bad_arguments_and_a_missing_table_with_exit_code_1()
     {
-        var missingFrom = await LegacyImportCommand.RunAsync(App.Services, ["import-legacy"], TextWriter.Null, new StringWriter(), CancellationToken.None);
+        var missingFrom = await ServiceCommandLine.RunAsync(
+            App.Services, ["import-legacy"], new CommandConsole(TextReader.Null, TextWriter.Null, new StringWriter(), false), CancellationToken.None);
         var badTable = await fixture.ImportAsync("--table", "users; DROP TABLE users");
         var noTable = await fixture.ImportAsync("--table", "accounts");
 

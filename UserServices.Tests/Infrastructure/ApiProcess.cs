@@ -12,15 +12,28 @@ public static class ApiProcess
     /// <summary>The test project references the API, so its dll and runtimeconfig sit next to the test assembly.</summary>
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "UserServices.Api.dll");
 
-    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        RunWithAsync(environment, standardInput: null, workingDirectory: null, arguments);
+
+    /// <summary>
+    /// The same, writing <paramref name="standardInput"/> (a password, say) to the program's standard input, in
+    /// <paramref name="workingDirectory"/> when given (left in place), else in a fresh empty one.
+    /// </summary>
+    public static async Task<ProcessResult> RunWithAsync(
+        IReadOnlyDictionary<string, string?> environment, string? standardInput, string? workingDirectory, params string[] arguments)
     {
-        var workingDirectory = Directory.CreateTempSubdirectory("userservices-run-").FullName;
+        var ownDirectory = workingDirectory is null;
+        workingDirectory ??= Directory.CreateTempSubdirectory("userservices-run-").FullName;
         try
         {
-            using var process = Process.Start(StartInfo(environment, workingDirectory, arguments)) ?? throw new InvalidOperationException("Could not start dotnet.");
+            var start = StartInfo(environment, workingDirectory, arguments);
+            start.RedirectStandardInput = true;
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+            await process.StandardInput.WriteAsync(standardInput ?? "");
+            process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
                 await process.WaitForExitAsync(deadline.Token);
@@ -28,14 +41,17 @@ public static class ApiProcess
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"`dotnet UserServices.Api.dll {string.Join(' ', arguments)}` did not exit within 60 s.");
+                throw new TimeoutException($"`dotnet UserServices.Api.dll {string.Join(' ', arguments)}` did not exit within 120 s.");
             }
 
             return new ProcessResult(process.ExitCode, await stdout, await stderr);
         }
         finally
         {
-            Directory.Delete(workingDirectory, recursive: true);
+            if (ownDirectory)
+            {
+                Directory.Delete(workingDirectory, recursive: true);
+            }
         }
     }
 

@@ -23,10 +23,13 @@ public sealed class ServingApiProcess : IAsyncDisposable
     private bool _terminated;
     private ProcessResult? _result;
 
-    private ServingApiProcess(Process process, string workingDirectory, int[] ports)
+    private readonly bool _ownsWorkingDirectory;
+
+    private ServingApiProcess(Process process, string workingDirectory, bool ownsWorkingDirectory, int[] ports)
     {
         _process = process;
         _workingDirectory = workingDirectory;
+        _ownsWorkingDirectory = ownsWorkingDirectory;
         Port = ports[0];
         ExtraPorts = ports[1..];
         Address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
@@ -53,12 +56,15 @@ public sealed class ServingApiProcess : IAsyncDisposable
     /// <c>{port1}</c>, <c>{port2}</c>… in a value becomes one (<see cref="ExtraPorts"/>). A port another process took
     /// meanwhile is retried.
     /// </summary>
-    public static async Task<ServingApiProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, int extraPorts = 0)
+    /// <param name="workingDirectory">Where it runs (left in place); a fresh empty folder unless given.</param>
+    /// <param name="setsUrls">False when <paramref name="environment"/> says where to listen itself, with <c>{port}</c>.</param>
+    public static async Task<ServingApiProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> environment, int extraPorts = 0, string? workingDirectory = null, bool setsUrls = true)
     {
         for (var attempt = 1; ; attempt++)
         {
             var ports = Enumerable.Range(0, extraPorts + 1).Select(_ => FreePorts.Next()).ToArray();
-            var started = Launch(environment, ports);
+            var started = Launch(environment, ports, workingDirectory, setsUrls);
             try
             {
                 await started.WaitUntilLiveAsync();
@@ -138,21 +144,26 @@ public sealed class ServingApiProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
-            Directory.Delete(_workingDirectory, recursive: true);
+            if (_ownsWorkingDirectory)
+            {
+                Directory.Delete(_workingDirectory, recursive: true);
+            }
         }
     }
 
     private bool AddressWasTaken => Output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
-    private static ServingApiProcess Launch(IReadOnlyDictionary<string, string?> environment, int[] ports)
+    private static ServingApiProcess Launch(IReadOnlyDictionary<string, string?> environment, int[] ports, string? workingDirectory, bool setsUrls)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>();
+        if (setsUrls)
         {
-            ["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[0]}"),
-        };
+            settings["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[0]}");
+        }
+
         foreach (var (key, value) in environment)
         {
-            var filled = value;
+            var filled = value?.Replace("{port}", ports[0].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
             for (var i = 1; i < ports.Length; i++)
             {
                 filled = filled?.Replace($"{{port{i}}}", ports[i].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
@@ -161,9 +172,10 @@ public sealed class ServingApiProcess : IAsyncDisposable
             settings[key] = filled;
         }
 
-        var workingDirectory = Directory.CreateTempSubdirectory("userservices-serve-").FullName;
+        var ownsDirectory = workingDirectory is null;
+        workingDirectory ??= Directory.CreateTempSubdirectory("userservices-serve-").FullName;
         var process = new Process { StartInfo = ApiProcess.StartInfo(settings, workingDirectory) };
-        var serving = new ServingApiProcess(process, workingDirectory, ports);
+        var serving = new ServingApiProcess(process, workingDirectory, ownsDirectory, ports);
         process.OutputDataReceived += (_, line) => serving.Keep(isError: false, line.Data);
         process.ErrorDataReceived += (_, line) => serving.Keep(isError: true, line.Data);
         process.Start();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using UserServices.Data.Users;
 
 namespace UserServices.Api.Admin.LegacyImport;
@@ -7,9 +6,9 @@ namespace UserServices.Api.Admin.LegacyImport;
 /// Writes nothing. Its would-be imports are remembered across batches instead: nothing commits them for a later
 /// batch's query to find, yet a later row must conflict with them as it would in a real run.
 /// </summary>
-internal sealed class DryRunAccountWriter(ILookupNormalizer normalizer) : IAccountWriter
+internal sealed class DryRunAccountWriter(KnownAccounts accounts) : IAccountWriter
 {
-    private readonly KnownAccounts _accounts = new(normalizer);
+    private readonly KnownAccounts _accounts = accounts;
 
     public Task StartAsync(long maxId, CancellationToken cancellationToken) => Task.CompletedTask;
 

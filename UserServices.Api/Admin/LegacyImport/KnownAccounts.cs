@@ -9,7 +9,8 @@ namespace UserServices.Api.Admin.LegacyImport;
 /// The target's accounts as far as one check knows them: those loaded for the batch, plus the ones admitted
 /// since. Conflicts are decided on normalized names and emails, as Identity's unique indexes decide them.
 /// </summary>
-internal sealed class KnownAccounts(ILookupNormalizer normalizer)
+/// <param name="readsTarget">False for a target without a schema yet (a dry run's): it holds no accounts to load.</param>
+internal sealed class KnownAccounts(ILookupNormalizer normalizer, bool readsTarget = true)
 {
     private readonly Dictionary<int, Known> _byId = [];
     private readonly Dictionary<string, Known> _byName = new(StringComparer.Ordinal);
@@ -18,6 +19,11 @@ internal sealed class KnownAccounts(ILookupNormalizer normalizer)
     /// <summary>One query for every account that shares an id, a username or an email with the candidates.</summary>
     public async Task LoadAsync(UserServicesDbContext db, IReadOnlyCollection<User> candidates, CancellationToken cancellationToken)
     {
+        if (!readsTarget)
+        {
+            return;
+        }
+
         var ids = candidates.Select(u => u.Id).ToList();
         var names = candidates.Select(u => u.NormalizedUserName!).ToList();
         var emails = candidates.Select(u => u.NormalizedEmail).OfType<string>().ToList();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using UserServices.Data;
 using UserServices.Data.Users;
@@ -31,14 +33,22 @@ public sealed class LegacyImporter(IServiceProvider services, TextWriter output)
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
         var normalizer = scope.ServiceProvider.GetRequiredService<ILookupNormalizer>();
-        var triage = new LegacyRowTriage(
-            normalizer, scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.User.AllowedUserNameCharacters);
+        var triage = new LegacyRowTriage(normalizer);
+        // A dry run is not migrated first (it writes nothing, not even the schema): a target without one is empty.
+        var hasSchema = !options.DryRun || await HasSchemaAsync(db, cancellationToken);
+        if (!hasSchema)
+        {
+            output.WriteLine("The target database has no schema yet (a real run creates it first); rows are checked as if it held no accounts.");
+        }
+
         // Looked up in a dry run too, so that it fails on a target a real run would fail on.
-        var memberRoleId = await db.Roles.Where(r => r.Name == Role.Member).Select(r => r.Id).SingleAsync(cancellationToken);
+        var memberRoleId = hasSchema
+            ? await db.Roles.Where(r => r.Name == Role.Member).Select(r => r.Id).SingleAsync(cancellationToken)
+            : 0;
 
         // The only place a dry run differs from a real one: what is written, and how the report words it.
         IAccountWriter writer = options.DryRun
-            ? new DryRunAccountWriter(normalizer)
+            ? new DryRunAccountWriter(new KnownAccounts(normalizer, readsTarget: hasSchema))
             : new TransactionalAccountWriter(db, normalizer, memberRoleId);
         var report = new LegacyImportReport(output, options.DryRun, options.ProgressEvery);
 
@@ -60,6 +70,11 @@ public sealed class LegacyImporter(IServiceProvider services, TextWriter output)
         report.Finished(summary);
         return summary;
     }
+
+    // Asked without creating anything: SQLite's check looks for the file, PostgreSQL's for the history table.
+    private static async Task<bool> HasSchemaAsync(UserServicesDbContext db, CancellationToken cancellationToken) =>
+        await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken)
+        && (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
 
     private static async Task<IReadOnlyList<LegacyRowOutcome>> ImportBatchAsync(
         UserServicesDbContext db, IAccountWriter writer, IReadOnlyList<TriagedRow> rows, CancellationToken cancellationToken)

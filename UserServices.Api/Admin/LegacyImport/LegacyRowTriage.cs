@@ -10,7 +10,7 @@ namespace UserServices.Api.Admin.LegacyImport;
 /// Python service"):
 /// <list type="bullet">
 /// <item>no username, or one longer than the column, or an id outside 1..int.MaxValue: rejected;</item>
-/// <item>a username registration would refuse (spaces, other characters): imported as is, with a warning —
+/// <item>a username registration would refuse (<see cref="UserNameRule"/>: spaces, symbols): imported as is, with a warning —
 /// login never re-validates it, and <see cref="ChangedFieldsUserValidator"/> lets Identity save the account;</item>
 /// <item>an empty email: imported without one (NULL; PostgreSQL's unique index lets NULLs repeat), the profile
 /// shows <c>""</c> as the old service did; an email registration would refuse: kept as is, with a warning; one
@@ -20,7 +20,7 @@ namespace UserServices.Api.Admin.LegacyImport;
 /// disguise an account nobody can log in to; importing the account keeps its id and reserves its username.</item>
 /// </list>
 /// </summary>
-internal sealed partial class LegacyRowTriage(ILookupNormalizer normalizer, string allowedUserNameCharacters)
+internal sealed partial class LegacyRowTriage(ILookupNormalizer normalizer)
 {
     // The Users.UserName / Email columns: Identity's default of 256 characters.
     private const int MaxColumnLength = 256;
@@ -43,9 +43,11 @@ internal sealed partial class LegacyRowTriage(ILookupNormalizer normalizer, stri
         }
 
         var warnings = new List<string>();
-        if (row.UserName.Any(c => !allowedUserNameCharacters.Contains(c)))
+        // The rule registration applies (UserNameRule): an old name that breaks it is kept, so its owner can still
+        // sign in, and said; an admin can rename the account, and the new name must then follow the rule.
+        if (UserNameRule.Problem(row.UserName) is { } problem)
         {
-            warnings.Add("username has characters registration refuses; imported as is (login accepts it)");
+            warnings.Add($"username is one registration refuses ({problem}); imported as is (login accepts it)");
         }
 
         var email = row.Email;

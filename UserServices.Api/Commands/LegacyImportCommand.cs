@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Admin.LegacyImport;
 using UserServices.Api.Database;
 
-namespace UserServices.Api.Admin.LegacyImport;
+namespace UserServices.Api.Commands;
 
 /// <summary><c>import-legacy --from &lt;DATABASE_URL&gt; [--table users] [--dry-run] [--batch-size 1000]</c>.</summary>
 public static class LegacyImportCommand
@@ -20,20 +21,29 @@ public static class LegacyImportCommand
 
     private const string Name = "import-legacy";
 
-    public const string Usage =
-        "Usage: import-legacy --from <DATABASE_URL of the Python service's database> [--table users] [--dry-run] [--batch-size 1000]";
-
-    /// <param name="args">The whole command line: <c>args[0]</c> is the command's own name.</param>
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static Command Definition(Action<CommandRun> choose)
     {
-        if (Parse(args, out var problem) is not { } options)
+        var from = FromOption();
+        var table = TableOption();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Report what would happen; write nothing, not even the schema." };
+        var batchSize = BatchSizeOption();
+        var command = new Command(Name, "Copy the Python service's users (same ids, usernames, emails and bcrypt hashes) into this database.")
         {
-            error.WriteLine($"{Name}: {problem}");
-            error.WriteLine(Usage);
-            return Failed;
-        }
+            from, table, dryRun, batchSize,
+        };
+        command.SetAction(parsed =>
+        {
+            var options = new LegacyImportOptions(
+                parsed.GetRequiredValue(from), parsed.GetRequiredValue(table), parsed.GetValue(dryRun), parsed.GetRequiredValue(batchSize));
+            choose((services, console, cancellationToken) => RunAsync(services, options, console.Output, console.Error, cancellationToken));
+        });
+        return command;
+    }
 
-        if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+    public static async Task<int> RunAsync(IServiceProvider services, LegacyImportOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        // A dry run writes nothing, not even the schema: it reads the target as it is (LegacyImporter).
+        if (!options.DryRun && services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
         {
             // The same schema step the service takes at start, so an empty database can be imported into.
             await DatabaseMigrator.MigrateAsync(services, cancellationToken);
@@ -52,39 +62,14 @@ public static class LegacyImportCommand
         }
     }
 
-    internal static LegacyImportOptions? Parse(string[] args, out string? problem)
-    {
-        var from = FromOption();
-        var table = TableOption();
-        var dryRun = new Option<bool>("--dry-run");
-        var batchSize = BatchSizeOption();
-        // A plain Command rather than a RootCommand: no --help or --version, this is one command of the service's
-        // executable. It takes args[0], its own name, as itself.
-        var command = new Command(Name) { from, table, dryRun, batchSize };
-        // Left to the check below, which names the first unknown argument in the words this command always used.
-        command.TreatUnmatchedTokensAsErrors = false;
-        // Option validators see only the options that were given.
-        command.Validators.Add(result =>
-        {
-            if (result.GetResult(from) is null)
-            {
-                result.AddError("--from is required.");
-            }
-        });
-
-        // Response files off: an argument starting with '@' is a value, not a file to read arguments from.
-        var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        problem = parsed.UnmatchedTokens is [var unknown, ..] ? $"unknown argument '{unknown}'."
-            : parsed.Errors is [var first, ..] ? first.Message
-            : null;
-        return problem is null
-            ? new LegacyImportOptions(parsed.GetRequiredValue(from), parsed.GetRequiredValue(table), parsed.GetValue(dryRun), parsed.GetRequiredValue(batchSize))
-            : null;
-    }
-
     private static Option<string> FromOption()
     {
-        var option = new Option<string>("--from");
+        var option = new Option<string>("--from")
+        {
+            Description = "The old service's DATABASE_URL (postgresql+psycopg://…, postgresql://…, Host=…, sqlite:///file.db).",
+            Required = true,
+            HelpName = "DATABASE_URL",
+        };
         option.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>();
@@ -102,7 +87,11 @@ public static class LegacyImportCommand
 
     private static Option<string> TableOption()
     {
-        var option = new Option<string>("--table") { DefaultValueFactory = _ => LegacyImportOptions.DefaultTable };
+        var option = new Option<string>("--table")
+        {
+            Description = "The old table (schema.table allowed).",
+            DefaultValueFactory = _ => LegacyImportOptions.DefaultTable,
+        };
         option.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>();
@@ -116,6 +105,7 @@ public static class LegacyImportCommand
 
     private static Option<int> BatchSizeOption() => new("--batch-size")
     {
+        Description = "Rows per transaction.",
         DefaultValueFactory = _ => LegacyImportOptions.DefaultBatchSize,
         CustomParser = result =>
         {
