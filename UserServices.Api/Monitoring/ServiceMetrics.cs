@@ -20,6 +20,7 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _logins;
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _clientCredentials;
     private readonly Histogram<double> _passwordWait;
 
     public ServiceMetrics(IMeterFactory meters)
@@ -31,6 +32,9 @@ public sealed class ServiceMetrics
             "Registrations by outcome: created, invalid, taken, rate_limited, busy.");
         _refreshes = _meter.CreateCounter<long>("userservices.refreshes", "{refresh}",
             "Refresh-token grants by outcome: rotated, reuse_detected, concurrent, expired, revoked, unknown, wrong_client, account_changed, locked_out.");
+        // Tagged by client too: the registered clients are few and fixed, and "which service floods us" is the question.
+        _clientCredentials = _meter.CreateCounter<long>("userservices.client_credentials", "{request}",
+            "Client-credentials requests of authenticated clients by client_id and outcome: issued, invalid_target, rate_limited.");
         _passwordWait = _meter.CreateHistogram("userservices.password_work.wait.duration", "s",
             "Time a bcrypt waited in the queue for a password thread.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitBuckets });
@@ -42,6 +46,9 @@ public sealed class ServiceMetrics
         _registrations.Add(1, KeyValuePair.Create<string, object?>(Outcome, Tag(result)));
 
     public void RecordRefresh(RefreshResult result) => _refreshes.Add(1, KeyValuePair.Create<string, object?>(Outcome, Tag(result)));
+
+    public void RecordClientCredentials(string clientId, ClientCredentialsResult result) =>
+        _clientCredentials.Add(1, KeyValuePair.Create<string, object?>("client_id", clientId), KeyValuePair.Create<string, object?>(Outcome, Tag(result)));
 
     public void RecordPasswordWait(TimeSpan waited) => _passwordWait.Record(waited.TotalSeconds);
 
@@ -82,6 +89,14 @@ public sealed class ServiceMetrics
         RefreshResult.WrongClient => "wrong_client",
         RefreshResult.AccountChanged => "account_changed",
         RefreshResult.LockedOut => "locked_out",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
+    };
+
+    private static string Tag(ClientCredentialsResult result) => result switch
+    {
+        ClientCredentialsResult.Issued => "issued",
+        ClientCredentialsResult.InvalidTarget => "invalid_target",
+        ClientCredentialsResult.RateLimited => "rate_limited",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 }

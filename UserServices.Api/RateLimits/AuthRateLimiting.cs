@@ -30,6 +30,7 @@ public static class AuthRateLimiting
         services.AddSingleton<RateLimitBackend>();
         services.AddHostedService(provider => provider.GetRequiredService<RateLimitBackend>());
         services.AddSingleton<UserNameThrottle>();
+        services.AddSingleton<ClientCredentialsThrottle>();
         services.AddSingleton<MailAddressThrottle>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, RateLimitBackend>((options, limits, backend) =>
@@ -73,7 +74,7 @@ public static class AuthRateLimiting
 
     // The limiter knows when its window ends (the in-memory one as a TimeSpan, the Redis one in whole seconds);
     // when it does not say, a minute is one window.
-    private static TimeSpan RetryAfter(RateLimitLease lease) =>
+    public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var wait) switch
         {
             true when wait is TimeSpan span => span,

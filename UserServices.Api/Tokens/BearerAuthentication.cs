@@ -50,6 +50,12 @@ public static class BearerAuthentication
             return;
         }
 
+        // A client's own token names no account: nothing to look up; the account-holder requirement refuses it (403).
+        if (MachineTokens.Is(context.Principal!))
+        {
+            return;
+        }
+
         var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
         if (!int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
         {
