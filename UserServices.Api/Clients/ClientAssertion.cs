@@ -49,6 +49,12 @@ public sealed class ClientAssertion(ClientKeys keys, IAssertionAudiences audienc
 
     public async Task<ClientAssertionVerdict> CheckAsync(RegisteredClient client, string assertion, HttpRequest request, CancellationToken cancellationToken)
     {
+        // Said first and plainly: the library would report 'none' or HS256 as a mere signature mismatch.
+        if (!ClientKeys.Algorithms.Contains(Handler.ReadJsonWebToken(assertion).Alg))
+        {
+            return new ClientAssertionVerdict.Invalid($"It must be signed with {string.Join(" or ", ClientKeys.Algorithms)}.");
+        }
+
         var validation = await Handler.ValidateTokenAsync(assertion, new TokenValidationParameters
         {
             ValidIssuer = client.ClientId,
