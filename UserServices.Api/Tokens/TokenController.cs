@@ -64,6 +64,9 @@ public sealed class TokenController(
         "assertion is invalid (signature, `iss`/`sub`, `aud`, `exp`) or was used already (`error: invalid_client`, " +
         "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
+    [ErrorResponse(StatusCodes.Status403Forbidden,
+        "`Accounts:RequireConfirmedEmail` is on and the password is right, but the account's email is not confirmed (`error: email_not_confirmed`).",
+        OAuthError = "email_not_confirmed", ExampleDetail = ProblemResponses.EmailNotConfirmedDetail)]
     public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
         var grant = request.GrantType ?? GrantTypes.Password;
