@@ -23,6 +23,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     public required long? PeakOpenKb { get; init; }
     public PhaseResult? ProfileRedis { get; init; }
     public PhaseResult? LoginRedis { get; init; }
+    public required PhaseResult MachineSecret { get; init; }
+    public required PhaseResult MachineKey { get; init; }
 
     public bool AllPassed => _verdicts.All(passed => passed);
 
@@ -55,7 +57,10 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
             Rows(text, "6. logins alone, REDIS_URL set", LoginRedis);
         }
 
-        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis }.OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
+        Rows(text, "7. client credentials, secret", MachineSecret);
+        Rows(text, "7. client credentials, private_key_jwt", MachineKey);
+
+        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis, MachineSecret, MachineKey }.OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
         foreach (var load in errors)
         {
             text.AppendLine();
@@ -79,6 +84,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Target(text, "6. peak RSS (VmHWM), gate off, MB", Megabytes(PeakOpenKb), "≤ 150", value => value <= 150);
         Target(text, "6. process start → first 200 from /health/ready, s (default gate)", StartGated.TotalSeconds, "≤ 1.5", value => value <= 1.5);
         Target(text, "6. process start → first 200 from /health/ready, s (gate off)", StartOpen.TotalSeconds, "≤ 1.5", value => value <= 1.5);
+        Target(text, "7. client-credentials tokens/s, client_secret_basic (32 conns)", MachineSecret[MachineClients.SecretName].PerSecond, "≥ 1500", value => value >= 1500);
+        Target(text, "7. client-credentials tokens/s, private_key_jwt (32 conns; one assertion row each)", MachineKey[MachineClients.KeyName].PerSecond, "≥ 1500", value => value >= 1500);
         Info(text, "MB", "10⁶ bytes; the service's peak over its whole life (start, setup and every phase it served)");
 
         if (options.MicroReport is { } micro && File.Exists(micro))

@@ -83,6 +83,18 @@ internal static class ServiceRun
             loginRedis = await Phase(service, "logins alone (REDIS_URL set)", pool.Login(4));
         }
 
+        // Registered clients make every token request authenticate a client, so these phases get a service of their own.
+        using var machine = new MachineClients();
+        var machineTarget = Targets.UserServices(options, secretKey, null, Password,
+            extraSettings: machine.Settings(Path.Combine(options.ResultsDir, $"{stamp}-bench-key.pub.pem")));
+        PhaseResult machineSecret, machineKey;
+        await using (var service = await ServiceProcess.StartAsync(machineTarget.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-machine.log"), options.PidFile))
+        {
+            Say($"service (two client-credentials clients) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
+            machineSecret = await Phase(service, "client credentials, secret", machine.Secret(32));
+            machineKey = await Phase(service, "client credentials, private_key_jwt", machine.PrivateKeyJwt(32));
+        }
+
         var report = new Report(options, stamp, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), total.Elapsed, verifySeconds, bound)
         {
             Live = live,
@@ -99,6 +111,8 @@ internal static class ServiceRun
             PeakOpenKb = peakOpen,
             ProfileRedis = profileRedis,
             LoginRedis = loginRedis,
+            MachineSecret = machineSecret,
+            MachineKey = machineKey,
         };
         var markdown = report.Render();
         var path = Path.Combine(options.ResultsDir, $"{stamp}.md");

@@ -8,7 +8,9 @@ namespace LoadGen;
 internal static class Targets
 {
     /// <summary>The Release build of UserServices: <c>dotnet UserServices.Api.dll</c>, ready when /health/ready (one SELECT 1) answers.</summary>
-    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null)
+    /// <param name="extraSettings">More environment for the service (the registered clients of the client-credentials phases).</param>
+    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null,
+        IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         ServiceLaunch Launch(int port, params string[] command) => new(
             "dotnet",
@@ -29,7 +31,7 @@ internal static class Targets
                 ["Urls"] = $"http://127.0.0.1:{port}",
                 // Set: every token/register request counts its limits in Redis (two round trips per login).
                 ["REDIS_URL"] = redisUrl ?? "",
-            },
+            }.Concat(extraSettings ?? new Dictionary<string, string>()).ToDictionary(),
             "/health/ready",
             port);
 
