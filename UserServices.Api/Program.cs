@@ -14,6 +14,11 @@ using UserServices.Api.Sessions;
 using UserServices.Api.Tokens;
 using UserServices.Api.Users;
 
+if (ProbeCommand.IsRequested(args))
+{
+    return await ProbeCommand.RunAsync(args, Console.Error);   // the image's HEALTHCHECK: one GET, no host started
+}
+
 DotEnvFile.Load();                            // .env fills in what the environment leaves unset
 
 var builder = WebApplication.CreateBuilder(args);
