@@ -10,6 +10,7 @@ using UserServices.Api.Mail;
 using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
+using UserServices.Api.Recovery;
 using UserServices.Api.Sessions;
 using UserServices.Api.Tokens;
 using UserServices.Api.Users;
@@ -37,7 +38,8 @@ builder.AddSessions();                        // refresh tokens: rotation, reuse
 builder.AddAuthRateLimiting();                // per-client and per-username limits
 builder.AddAdminApi();                        // /admin: find, lock, fix and remove accounts; read the audit log
 builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)
-builder.AddHealthChecks();
+builder.AddAccountRecovery();                 // password reset, email confirmation and change of address
+builder.AddHealthEndpoints();                 // /health/live and /health/ready (the database round trip)
 builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
 builder.AddApiControllers();
 

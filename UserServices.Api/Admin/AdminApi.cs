@@ -14,6 +14,9 @@ public static class AdminApi
             .AddRequirements(AccountHolderRequirement.Instance, new CurrentAdminRequirement()));
         services.AddScoped<IAuthorizationHandler, CurrentAdminHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
+        services.AddScoped<UserDirectory>();
+        services.AddScoped<UserUpdate>();
+        services.AddScoped<AdminPasswords>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<AuditSearch>();
         return builder;

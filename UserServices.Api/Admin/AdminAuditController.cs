@@ -20,7 +20,7 @@ public sealed class AdminAuditController(AuditSearch audit) : ControllerBase
     [HttpGet]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "A parameter is malformed (`user_id`, `since`, `until`, `limit`, `cursor`); named in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = PagingQuery.InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = PagingQuery.InvalidDetail, ExampleField = "cursor", ExampleFieldError = PagingQuery.BadCursor)]
     public async Task<IActionResult> List(
         [FromQuery(Name = "user_id")] string? userId,
         [FromQuery] string? action,

@@ -12,10 +12,12 @@ namespace UserServices.Api.Admin;
 [Route("admin/users")]
 [Tags("Admin")]
 [Authorize(Policy = CurrentAdminRequirement.Policy)]
-public sealed class AdminUsersController(UserAdministration administration) : ControllerBase
+public sealed class AdminUsersController(
+    UserDirectory directory, UserUpdate update, AdminPasswords passwords, UserAdministration administration) : ControllerBase
 {
     public const string NotFoundDetail = "There is no account with this id.";
     public const string InvalidDetail = "The change has invalid fields; see 'errors'.";
+    public const string UntilInPast = "until must be in the future; send null to lock indefinitely.";
 
     /// <summary>Find accounts.</summary>
     /// <remarks>
@@ -26,7 +28,7 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
     [HttpGet]
     [ProducesResponseType<AdminUserPage>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`limit` is not 1–200, or `cursor` is not one the service handed out; named in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = PagingQuery.InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = PagingQuery.InvalidDetail, ExampleField = "cursor", ExampleFieldError = PagingQuery.BadCursor)]
     public async Task<IActionResult> List(
         [FromQuery] string? search, [FromQuery] string? limit, [FromQuery] string? cursor, CancellationToken cancellationToken)
     {
@@ -40,7 +42,7 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
 
         return errors.Count > 0
             ? ProblemResponses.InvalidFields(errors, PagingQuery.InvalidDetail).ToResult()
-            : Ok(await administration.ListAsync(search, size, after, cancellationToken));
+            : Ok(await directory.ListAsync(search, size, after, cancellationToken));
     }
 
     /// <summary>One account, with its live sign-in sessions.</summary>
@@ -48,7 +50,7 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
     [ProducesResponseType<AdminUser>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     public async Task<IActionResult> Get(int id, CancellationToken cancellationToken) =>
-        await administration.FindAsync(id, cancellationToken) is { } user ? Ok(user) : Missing();
+        await directory.FindAsync(id, cancellationToken) is { } user ? Ok(user) : Missing();
 
     /// <summary>Change the username, email or roles.</summary>
     /// <remarks>
@@ -61,12 +63,12 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
     [Consumes("application/json", "application/merge-patch+json")]
     [ProducesResponseType<AdminUser>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "Invalid fields: every problem, by field, in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "email", ExampleFieldError = UserUpdate.EmailRequired)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The username or email is taken, or this would take the `admin` role from the last admin.",
-        ExampleDetail = UserAdministration.LastAdminDetail)]
+        ExampleDetail = UserUpdate.TakenDetail)]
     public async Task<IActionResult> Update(int id, UpdateUserRequest request, CancellationToken cancellationToken) =>
-        Answer(await administration.UpdateAsync(id, request, cancellationToken), InvalidDetail);
+        Answer(await update.UpdateAsync(id, request, cancellationToken), InvalidDetail);
 
     /// <summary>Lock an account.</summary>
     /// <remarks>Until <c>until</c>, or indefinitely when it is null. Every access and refresh token of the account stops working at its next use.</remarks>
@@ -75,7 +77,7 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`until` is in the past, or `reason` is too long; named in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "until", ExampleFieldError = UntilInPast)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The account is the caller's own, or the last admin who is not locked.",
         ExampleDetail = UserAdministration.SelfDetail)]
@@ -84,7 +86,7 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
         var errors = new Dictionary<string, string[]>();
         if (request.Until is { } until && until <= time.GetUtcNow())
         {
-            errors["until"] = ["until must be in the future; send null to lock indefinitely."];
+            errors["until"] = [UntilInPast];
         }
 
         if (request.Reason is { Length: > LockRequest.MaxReasonLength })
@@ -120,10 +122,10 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest, "`new_password` is missing or breaks the policy; every problem in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "new_password", ExampleFieldError = AdminPasswords.RequiredProblem)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     public async Task<IActionResult> SetPassword(int id, SetPasswordRequest request, CancellationToken cancellationToken) =>
-        Answer(await administration.SetPasswordAsync(id, request.NewPassword, cancellationToken), InvalidDetail);
+        Answer(await passwords.SetAsync(id, request.NewPassword, cancellationToken), InvalidDetail);
 
     /// <summary>Delete an account.</summary>
     /// <remarks>Its refresh tokens are deleted with it; its access tokens find no account (profile 404). Its audit events stay.</remarks>
@@ -131,11 +133,12 @@ public sealed class AdminUsersController(UserAdministration administration) : Co
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The account is the caller's own, or the last admin who is not locked.",
-        ExampleDetail = UserAdministration.LastAdminDetail)]
+        ExampleDetail = UserAdministration.SelfDetail)]
     public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken) =>
         Answer(await administration.DeleteAsync(CallerId(), id, cancellationToken), InvalidDetail);
 
-    private int CallerId() => int.Parse(User.FindFirstValue("sub")!, NumberStyles.None, CultureInfo.InvariantCulture);
+    // The admin policy let the request in, so the token has a numeric subject.
+    private int CallerId() => User.UserId()!.Value;
 
     private static IActionResult Missing() => ProblemResponses.NotFound(NotFoundDetail).ToResult();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using UserServices.Api.Hosting;
 using UserServices.Api.Users;
 using UserServices.Data;
 
@@ -14,7 +15,7 @@ public sealed class CurrentAdminHandler(UserServicesDbContext db) : Authorizatio
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, CurrentAdminRequirement requirement)
     {
-        if (int.TryParse(context.User.FindFirstValue("sub"), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+        if (context.User.UserId() is { } userId
             && await AdminRoles.HoldsAdminAsync(db, userId, CancellationToken.None))
         {
             context.Succeed(requirement);

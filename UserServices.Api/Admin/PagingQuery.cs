@@ -6,13 +6,14 @@ namespace UserServices.Api.Admin;
 public static class PagingQuery
 {
     public const string InvalidDetail = "The query has invalid parameters; see 'errors'.";
+    public const string BadCursor = "cursor is not one this service handed out; pass next_cursor back unchanged.";
 
     public static void ReadLimit(string? text, Dictionary<string, string[]> errors, out int limit)
     {
-        limit = UserAdministration.DefaultLimit;
-        if (text is not null && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= UserAdministration.MaxLimit))
+        limit = UserDirectory.DefaultLimit;
+        if (text is not null && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= UserDirectory.MaxLimit))
         {
-            errors["limit"] = [$"limit must be a whole number from 1 to {UserAdministration.MaxLimit}."];
+            errors["limit"] = [$"limit must be a whole number from 1 to {UserDirectory.MaxLimit}."];
         }
     }
 
@@ -30,7 +31,7 @@ public static class PagingQuery
         }
         else
         {
-            errors["cursor"] = ["cursor is not one this service handed out; pass next_cursor back unchanged."];
+            errors["cursor"] = [BadCursor];
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using UserServices.Api.Hosting;
 using UserServices.Data;
 using UserServices.Data.Audit;
 using UserServices.Data.Users;
@@ -6,14 +6,13 @@ using UserServices.Data.Users;
 namespace UserServices.Api.Audit;
 
 /// <summary>
-/// Records what happened to accounts, who did it and from where. <see cref="Record(string, User, string?)"/> adds the
-/// event to the request's own database context, so it is saved by the same <c>SaveChanges</c> (and transaction) as
-/// the change it describes: a change that rolls back leaves no event, and no change is saved without its event.
-/// <c>WriteNowAsync</c> is for events with no change of their own (a failed login). Each saved event is also
-/// one structured log line. Never put a password, hash, token or secret in <c>detail</c>.
+/// Records what happened to accounts, who did it and from where. The code that owns a change's save adds the
+/// change's event to that same context with <see cref="AddTo(UserServicesDbContext, string, User, string?)"/>, just
+/// before its <c>SaveChanges</c> (or the Identity call that saves), so the change and its event commit or roll back
+/// together. <c>WriteNowAsync</c> is for events with no change of their own (a failed login). Each event is also one
+/// structured log line. Never put a password, hash, token or secret in <c>detail</c>.
 /// </summary>
 public sealed class AuditLog(
-    UserServicesDbContext db,
     IHttpContextAccessor http,
     IServiceScopeFactory scopes,
     TimeProvider time,
@@ -25,46 +24,33 @@ public sealed class AuditLog(
     /// <summary>The actor of the service's own background work (the mail sender), which has no request.</summary>
     public const string SystemActor = "system";
 
-    private readonly List<AuditEvent> _pending = [];
     private string? _actor;
-    private bool _listening;
 
     /// <summary>Names the actor of every event of this scope, for work done outside a request.</summary>
     public void ActAs(string actor) => _actor = actor;
 
-    /// <summary>Adds the event to the scope's context; the caller's next <c>SaveChanges</c> writes it.</summary>
-    public AuditEvent Record(string action, User user, string? detail = null) => Record(action, user.Id, user.UserName, detail);
+    /// <summary>
+    /// Adds the event to <paramref name="db"/>, for the caller's own save, next, to write with its change. The log
+    /// line is written now: a save that then fails leaves a log line without its row (the table is the record).
+    /// </summary>
+    public AuditEvent AddTo(UserServicesDbContext db, string action, User user, string? detail = null) =>
+        AddTo(db, Event(action, user.Id, user.UserName, detail));
 
-    /// <inheritdoc cref="Record(string, User, string?)"/>
-    public AuditEvent Record(string action, int? userId, string? userName, string? detail = null)
+    /// <inheritdoc cref="AddTo(UserServicesDbContext, string, User, string?)"/>
+    public AuditEvent AddTo(UserServicesDbContext db, AuditEvent audit)
     {
-        var audit = Create(action, userId, userName, detail);
         db.AuditEvents.Add(audit);
-        _pending.Add(audit);
-        if (!_listening)
-        {
-            _listening = true;
-            db.SavedChanges += (_, _) => LogSaved();
-        }
-
+        Log(audit);
         return audit;
     }
 
-    /// <summary>Takes back the events recorded but not yet saved, when the change they describe did not happen.</summary>
-    public void Discard()
-    {
-        foreach (var audit in _pending.Where(e => e.Id == 0))
-        {
-            db.Entry(audit).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
-        }
-
-        _pending.Clear();
-    }
+    /// <summary>An event for this scope's actor and request, not yet added anywhere (see <see cref="AddTo(UserServicesDbContext, AuditEvent)"/>).</summary>
+    public AuditEvent Event(string action, User user, string? detail = null) => Event(action, user.Id, user.UserName, detail);
 
     /// <summary>Saves the event at once, on a context of its own, whatever the scope's context holds.</summary>
     public async Task WriteNowAsync(string action, int? userId, string? userName, string? detail = null)
     {
-        var audit = Create(action, userId, userName, detail);
+        var audit = Event(action, userId, userName, detail);
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
         own.AuditEvents.Add(audit);
@@ -75,7 +61,7 @@ public sealed class AuditLog(
 
     public Task WriteNowAsync(string action, User user, string? detail = null) => WriteNowAsync(action, user.Id, user.UserName, detail);
 
-    private AuditEvent Create(string action, int? userId, string? userName, string? detail)
+    private AuditEvent Event(string action, int? userId, string? userName, string? detail)
     {
         var context = http.HttpContext;
         var caller = context?.User;
@@ -83,9 +69,7 @@ public sealed class AuditLog(
         string? actor = _actor;
         if (actor is null && caller?.Identity?.IsAuthenticated == true)
         {
-            actorId = int.TryParse(caller.FindFirstValue("sub"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-                ? id
-                : null;
+            actorId = caller.UserId();
             actor = caller.Identity.Name;
         }
 
@@ -107,15 +91,6 @@ public sealed class AuditLog(
             UserAgent = Truncate(context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, AuditEvent.MaxUserAgentLength),
             Detail = Truncate(detail, AuditEvent.MaxDetailLength),
         };
-    }
-
-    private void LogSaved()
-    {
-        foreach (var audit in _pending.Where(e => e.Id != 0).ToList())
-        {
-            Log(audit);
-            _pending.Remove(audit);
-        }
     }
 
     private void Log(AuditEvent audit) => logger.LogInformation(

@@ -23,8 +23,10 @@ public static class ApiDocs
                     "and the public keys other services verify tokens with.";
                 document.Tags = new HashSet<OpenApiTag>
                 {
-                    new() { Name = "User", Description = "Create an account; read the bearer's own profile." },
-                    new() { Name = "Auth", Description = "Get bearer tokens (OAuth2 password and refresh grants), revoke them, sign out." },
+                    new() { Name = "User", Description = "Create an account; read the bearer's own profile; change its password; close it." },
+                    new() { Name = "Auth", Description = "Get bearer tokens (OAuth2 password and refresh grants), revoke them, introspect them, sign out." },
+                    new() { Name = "Account recovery", Description = "Reset a forgotten password by mailed link; confirm or change the email address." },
+                    new() { Name = "Admin", Description = "For accounts holding the 'admin' role: find, change, lock and remove accounts; read the audit log." },
                     new() { Name = "Well-known", Description = "Discovery metadata and the public signing keys (JWKS)." },
                 };
                 document.Components ??= new OpenApiComponents();

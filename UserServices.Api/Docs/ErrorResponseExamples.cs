@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using UserServices.Api.Admin;
 using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
 
@@ -11,17 +12,12 @@ namespace UserServices.Api.Docs;
 /// <summary>
 /// Puts an example body and the headers that come with it on each documented error, so a person reading /docs
 /// knows the errors without provoking them. The examples are built by <see cref="ProblemResponses"/>, the same code
-/// that builds the real answers, so they cannot drift from them.
+/// that builds the real answers, from each endpoint's own detail and field error (<see cref="ErrorResponseAttribute"/>);
+/// DocumentedErrorsTests provokes every documented error and compares its <c>detail</c> and <c>error</c> with these.
 /// </summary>
 internal sealed class ErrorResponseExamples : IOpenApiOperationTransformer
 {
     private const string SampleTraceId = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
-
-    private static readonly Dictionary<string, string[]> SampleFieldErrors = new()
-    {
-        ["email"] = ["Email 'x' is invalid."],
-        ["password"] = ["Password must be at least 8 characters."],
-    };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -55,16 +51,19 @@ internal sealed class ErrorResponseExamples : IOpenApiOperationTransformer
 
     private static JsonNode? Example(ErrorResponseAttribute declared, long limit)
     {
-        var problem = (declared.StatusCode, declared.OAuthError) switch
+        var problem = (declared.StatusCode, declared.OAuthError, declared.ExampleDetail) switch
         {
-            (var status, { } error) => ProblemResponses.OAuth(status, error, declared.ExampleDetail ?? ""),
-            (StatusCodes.Status400BadRequest, _) => ProblemResponses.InvalidFields(SampleFieldErrors, declared.ExampleDetail ?? ""),
-            (StatusCodes.Status401Unauthorized, _) => ProblemResponses.InvalidToken(),
-            (StatusCodes.Status404NotFound, _) => ProblemResponses.AccountGone(),
-            (StatusCodes.Status409Conflict, _) => ProblemResponses.Conflict(declared.ExampleDetail ?? ""),
-            (StatusCodes.Status413PayloadTooLarge, _) => ProblemResponses.BodyTooLarge(limit + 1, limit),
-            (StatusCodes.Status429TooManyRequests, _) => ProblemResponses.TooManyRequests(),
-            (StatusCodes.Status503ServiceUnavailable, _) => ProblemResponses.Busy(),
+            (var status, { } error, var detail) => ProblemResponses.OAuth(status, error, detail ?? ""),
+            (StatusCodes.Status400BadRequest, _, var detail) => ProblemResponses.InvalidFields(FieldErrors(declared), detail ?? ""),
+            (StatusCodes.Status401Unauthorized, _, _) => ProblemResponses.InvalidToken(),
+            (StatusCodes.Status403Forbidden, _, _) => ProblemResponses.Forbidden(CurrentAdminRequirement.ForbiddenDetail),
+            (StatusCodes.Status404NotFound, _, null) => ProblemResponses.AccountGone(),
+            (StatusCodes.Status404NotFound, _, var detail) => ProblemResponses.NotFound(detail),
+            (StatusCodes.Status409Conflict, _, var detail) => ProblemResponses.Conflict(detail ?? ""),
+            (StatusCodes.Status413PayloadTooLarge, _, _) => ProblemResponses.BodyTooLarge(limit + 1, limit),
+            (StatusCodes.Status429TooManyRequests, _, _) => ProblemResponses.TooManyRequests(),
+            (StatusCodes.Status503ServiceUnavailable, _, ProblemResponses.MailNotConfiguredDetail) => ProblemResponses.MailNotConfigured(),
+            (StatusCodes.Status503ServiceUnavailable, _, _) => ProblemResponses.Busy(),
             _ => (ProblemDetails?)null,
         };
         if (problem is null)
@@ -75,6 +74,9 @@ internal sealed class ErrorResponseExamples : IOpenApiOperationTransformer
         problem.Extensions["traceId"] = SampleTraceId;
         return JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web);
     }
+
+    private static Dictionary<string, string[]> FieldErrors(ErrorResponseAttribute declared) =>
+        declared is { ExampleField: { } field, ExampleFieldError: { } error } ? new() { [field] = [error] } : [];
 
     private static IEnumerable<(string Name, string Description)> Headers(ErrorResponseAttribute declared) => declared.StatusCode switch
     {

@@ -9,7 +9,7 @@ public static class HealthEndpoints
 {
     private const string Ready = "ready";
 
-    public static WebApplicationBuilder AddHealthChecks(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddHealthEndpoints(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<DatabaseRoundTrip>("database", tags: [Ready]);
         return builder;

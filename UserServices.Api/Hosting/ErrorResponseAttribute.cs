@@ -19,6 +19,12 @@ public sealed class ErrorResponseAttribute : ProducesResponseTypeAttribute
     /// <summary>The OAuth2 <c>error</c> code the body carries, for errors of the token and revocation endpoints.</summary>
     public string? OAuthError { get; init; }
 
-    /// <summary>The body's <c>detail</c> in the documented example.</summary>
+    /// <summary>The body's <c>detail</c> in the documented example: the endpoint's own text, which a test compares with the real answer.</summary>
     public string? ExampleDetail { get; init; }
+
+    /// <summary>For a refusal by field, the field the documented example names in <c>errors</c>.</summary>
+    public string? ExampleField { get; init; }
+
+    /// <summary>What the documented example says is wrong with <see cref="ExampleField"/>, in the endpoint's own words.</summary>
+    public string? ExampleFieldError { get; init; }
 }

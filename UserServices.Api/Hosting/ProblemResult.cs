@@ -5,7 +5,5 @@ namespace UserServices.Api.Hosting;
 /// <summary>An action's error answer, written by <see cref="ProblemResponses.WriteAsync"/> like every other error body.</summary>
 public sealed class ProblemResult(ProblemDetails problem, TimeSpan? retryAfter = null) : IActionResult
 {
-    public ProblemDetails Problem => problem;
-
     public Task ExecuteResultAsync(ActionContext context) => ProblemResponses.WriteAsync(context.HttpContext, problem, retryAfter);
 }

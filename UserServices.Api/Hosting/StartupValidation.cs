@@ -23,7 +23,7 @@ public static class StartupValidation
         {
             Report(e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures));
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        catch (InvalidOperationException e) when (e.Source == typeof(ConfigurationBinder).Assembly.GetName().Name)
         {
             // The binder's own words name the setting and the type it wanted (Passwords:Backend=fast).
             Report([e.Message]);

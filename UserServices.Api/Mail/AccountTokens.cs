@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using UserServices.Api.Audit;
 using UserServices.Api.Sessions;
 using UserServices.Data;
+using UserServices.Data.Audit;
 using UserServices.Data.Mail;
 using UserServices.Data.Users;
 
@@ -16,13 +18,17 @@ namespace UserServices.Api.Mail;
 /// could only check with a key ring shared through the database; a row is single-use, revocable and readable by
 /// every replica through the database it already shares.
 /// </summary>
-public sealed class AccountTokens(UserServicesDbContext db, TimeProvider time)
+public sealed class AccountTokens(UserServicesDbContext db, AuditLog audit, TimeProvider time)
 {
     /// <summary>A token is 43 characters; anything much longer is not one and costs no query.</summary>
     public const int MaxTokenLength = 128;
 
-    /// <summary>Mints a token for <paramref name="user"/>, ending the unused ones of the same purpose.</summary>
-    public async Task<string> MintAsync(User user, string purpose, string? email, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>
+    /// Mints a token for <paramref name="user"/>, ending the unused ones of the same purpose; <paramref name="minted"/>,
+    /// the event that says so, is saved with it.
+    /// </summary>
+    public async Task<string> MintAsync(
+        User user, string purpose, string? email, TimeSpan lifetime, CancellationToken cancellationToken, AuditEvent? minted = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await db.AccountTokens.Where(t => t.UserId == user.Id && t.Purpose == purpose && t.UsedAt == null)
@@ -38,6 +44,11 @@ public sealed class AccountTokens(UserServicesDbContext db, TimeProvider time)
             CreatedAt = now,
             ExpiresAt = now + lifetime,
         });
+        if (minted is not null)
+        {
+            audit.AddTo(db, minted);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return token;
     }

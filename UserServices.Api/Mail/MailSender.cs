@@ -27,10 +27,8 @@ public sealed class MailSender(
     ILogger<MailSender> logger) : BackgroundService
 {
     private const int BatchSize = 20;
-    private static readonly TimeSpan KeepDone = TimeSpan.FromDays(7);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
     private readonly Guid _lease = Guid.NewGuid();
-    private DateTime _lastCleanup;
 
     // Development's fallback links, for the newcomer who has no client application yet: the token is in the URL.
     internal const string DevelopmentResetUrl = "http://localhost:3000/reset-password?token={token}";
@@ -56,7 +54,6 @@ public sealed class MailSender(
             try
             {
                 full = await SendDueAsync(transport, stoppingToken) == BatchSize;
-                await CleanUpAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -83,7 +80,6 @@ public sealed class MailSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
-        scope.ServiceProvider.GetRequiredService<AuditLog>().ActAs(AuditLog.SystemActor);
         var now = Now();
         var due = await db.MailOutbox.AsNoTracking()
             .Where(m => m.DoneAt == null && m.AvailableAt <= now && (m.LeasedUntil == null || m.LeasedUntil < now))
@@ -100,14 +96,19 @@ public sealed class MailSender(
             }
 
             claimed++;
-            await SendOneAsync(scope.ServiceProvider, db, transport, message, cancellationToken);
+            // A scope (and database context) per mail: what one mail's failed save left tracked cannot ride along
+            // with the next one's.
+            await using var mailScope = scopes.CreateAsyncScope();
+            mailScope.ServiceProvider.GetRequiredService<AuditLog>().ActAs(AuditLog.SystemActor);
+            await SendOneAsync(mailScope.ServiceProvider, transport, message, cancellationToken);
         }
 
         return claimed;
     }
 
-    private async Task SendOneAsync(IServiceProvider services, UserServicesDbContext db, IMailTransport transport, OutboxMessage row, CancellationToken cancellationToken)
+    private async Task SendOneAsync(IServiceProvider services, IMailTransport transport, OutboxMessage row, CancellationToken cancellationToken)
     {
+        var db = services.GetRequiredService<UserServicesDbContext>();
         try
         {
             var message = await ComposeAsync(services, row, cancellationToken);
@@ -123,8 +124,6 @@ public sealed class MailSender(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            db.ChangeTracker.Clear();
-            services.GetRequiredService<AuditLog>().Discard();
             var attempts = row.Attempts + 1;
             // A relay that refuses the mail for good (5xx: no such mailbox, sender refused) will not change its mind.
             var permanent = e is SmtpCommandException { StatusCode: >= (SmtpStatusCode)500 };
@@ -178,11 +177,12 @@ public sealed class MailSender(
                 // Recorded here, where alone it is known that an account has the address, and saved with the token
                 // it describes; the request path stayed the same for every address. A retried send mints a new
                 // link and records it again under the same mail id.
-                var requested = services.GetRequiredService<AuditLog>().Record(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
+                var requested = services.GetRequiredService<AuditLog>().Event(AuditActions.PasswordResetRequested, user, $"reset link issued (mail {row.Id})");
                 // From the request that asked, which the outbox row kept: the sender has none of its own.
                 requested.Ip = row.RequesterIp;
                 requested.UserAgent = row.RequesterUserAgent;
-                var reset = await tokens.MintAsync(user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(mail.PasswordResetMinutes), cancellationToken);
+                var reset = await tokens.MintAsync(
+                    user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(mail.PasswordResetMinutes), cancellationToken, minted: requested);
                 values["link"] = Link(mail.PasswordResetUrl ?? DevelopmentResetUrl, reset);
                 return await templates.ComposeAsync(row.Kind, new MailboxAddress(user.UserName, user.Email), values, cancellationToken);
             case MailKind.EmailConfirmation:
@@ -216,22 +216,6 @@ public sealed class MailSender(
     }
 
     /// <summary>Done rows are kept a week (to answer "did it go out?"), then deleted with the addresses they hold.</summary>
-    private async Task CleanUpAsync(CancellationToken cancellationToken)
-    {
-        var now = Now();
-        if (now - _lastCleanup < TimeSpan.FromHours(1))
-        {
-            return;
-        }
-
-        _lastCleanup = now;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
-        var before = now - KeepDone;
-        await db.MailOutbox.Where(m => m.DoneAt != null && m.DoneAt < before).ExecuteDeleteAsync(cancellationToken);
-        await db.AccountTokens.Where(t => t.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);
-    }
-
     private static string Link(string template, string token) => template.Replace("{token}", Uri.EscapeDataString(token), StringComparison.Ordinal);
 
     private static string Shorten(string text) => text.Length <= 500 ? text : text[..500];

@@ -16,6 +16,7 @@ public static class MailServices
         services.AddScoped<MailOutbox>();
         services.AddScoped<AccountTokens>();
         services.AddHostedService<MailSender>();
+        services.AddHostedService<MailCleanup>();
         return builder;
     }
 }

@@ -21,6 +21,23 @@ public static class ServiceMonitoring
 
     private const string DefaultUrls = "http://localhost:5000";
 
+    private static void AddLogFormat(ILoggingBuilder logging, bool json)
+    {
+        if (json)
+        {
+            logging.AddJsonConsole(console =>
+            {
+                // The trace and span ids of ActivityTrackingOptions are written as a scope.
+                console.IncludeScopes = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        logging.Configure(options => options.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+    }
+
     public static WebApplicationBuilder AddMonitoring(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -36,19 +53,7 @@ public static class ServiceMonitoring
         var management = new ManagementListener(
             ManagementListener.Split(SettingAliases.Read(configuration, "Monitoring:ManagementUrls")), publicUrls.Length > 0 ? publicUrls : [DefaultUrls]);
         services.AddSingleton(management);
-        if (jsonLogs)
-        {
-            builder.Logging.AddJsonConsole(json =>
-            {
-                // The trace and span ids of ActivityTrackingOptions are written as a scope.
-                json.IncludeScopes = true;
-                json.UseUtcTimestamp = true;
-                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            });
-        }
-
-        builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
-            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        AddLogFormat(builder.Logging, jsonLogs);
 
         if (management.Enabled)
         {

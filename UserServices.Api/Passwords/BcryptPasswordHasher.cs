@@ -8,8 +8,9 @@ namespace UserServices.Api.Passwords;
 
 /// <summary>
 /// bcrypt instead of Identity's PBKDF2, so the hashes the Python service wrote (passlib, <c>$2b$12$</c>) verify as
-/// they are. Hashes below the configured cost verify as <see cref="PasswordVerificationResult.SuccessRehashNeeded"/>
-/// and Identity rewrites them on the next successful login.
+/// they are. Hashes below the configured cost verify as <see cref="PasswordVerificationResult.SuccessRehashNeeded"/>.
+/// Requests never call it directly: <see cref="PasswordWork"/> runs it on the password threads, and Identity gets
+/// it only through <see cref="OffRequestPasswordHasher"/>, which refuses to hash on a request.
 /// </summary>
 public sealed class BcryptPasswordHasher : IPasswordHasher<User>
 {
@@ -30,19 +31,20 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
         _dummyHash = new Lazy<string>(() => _bcrypt.Hash(Guid.NewGuid().ToString(), _workFactor), LazyThreadSafetyMode.PublicationOnly);
     }
 
-    public string Backend => _bcrypt.Name;
-
     /// <summary>Makes the dummy hash now, so the first login of an unknown user costs what every later one does.</summary>
     public bool Warm() => _dummyHash.Value.Length > 0;
 
-    public string HashPassword(User user, string password)
+    public string HashPassword(User user, string password) => Hash(password);
+
+    /// <summary>A new hash at the configured cost; more than 72 bytes is refused (the policy refuses it first).</summary>
+    public string Hash(string password)
     {
         if (Encoding.UTF8.GetByteCount(password) > MaxPasswordBytes)
         {
             throw new ArgumentException($"Passwords longer than {MaxPasswordBytes} UTF-8 bytes cannot be hashed with bcrypt.", nameof(password));
         }
 
-        return PrecomputedPasswordWork.TakeHash(password) ?? _bcrypt.Hash(password, _workFactor);
+        return _bcrypt.Hash(password, _workFactor);
     }
 
     public PasswordVerificationResult VerifyHashedPassword(User user, string hashedPassword, string providedPassword)
@@ -66,18 +68,13 @@ public sealed class BcryptPasswordHasher : IPasswordHasher<User>
     /// </summary>
     public void VerifyAgainstDummy(string providedPassword) => Verify(providedPassword, _dummyHash.Value);
 
-    /// <summary>The bcrypt part of <see cref="VerifyHashedPassword"/> alone, for <see cref="PasswordWork"/> to run ahead.</summary>
+    /// <summary>The bcrypt part of <see cref="VerifyHashedPassword"/> alone, for <see cref="PasswordWork"/>.</summary>
     internal bool Verify(string providedPassword, string hashedPassword)
     {
         // bcrypt reads only the first 72 bytes; a longer password must never match a shorter one's hash.
         if (Encoding.UTF8.GetByteCount(providedPassword) > MaxPasswordBytes || !hashedPassword.StartsWith("$2", StringComparison.Ordinal))
         {
             return false;
-        }
-
-        if (PrecomputedPasswordWork.VerificationOf(providedPassword, hashedPassword) is { } precomputed)
-        {
-            return precomputed;
         }
 
         // A corrupt stored hash computes to null: a failed login, not a server error.

@@ -26,7 +26,8 @@ public static class PasswordHashing
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PasswordHashingOptions>>().Value.Backend,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BcryptSelection))));
         services.AddSingleton<BcryptPasswordHasher>();
-        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<User>>(sp => sp.GetRequiredService<BcryptPasswordHasher>()));
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<User>, OffRequestPasswordHasher>());
         services.AddSingleton<PasswordPolicy>();
         services.RemoveAll<IPasswordValidator<User>>();
         services.AddScoped<IPasswordValidator<User>, PasswordPolicyValidator>();

@@ -4,23 +4,25 @@ using UserServices.Data.Users;
 namespace UserServices.Api.Passwords;
 
 /// <summary>
-/// The bcrypt of a request, done ahead on the <see cref="PasswordWorkers"/> and offered to Identity through
-/// <see cref="PrecomputedPasswordWork"/>. When the password threads are saturated nothing is done, and the caller
+/// Every bcrypt a request needs, run on the <see cref="PasswordWorkers"/> and returned as a value for the caller to
+/// assign or act on: a hash, a verdict. When the password threads are saturated nothing is done, and the caller
 /// answers 503 with Retry-After.
 /// </summary>
 public sealed class PasswordWork(PasswordWorkers workers, BcryptPasswordHasher hasher)
 {
     /// <summary>
-    /// Verifies <paramref name="password"/> against the user's stored hash, and computes the upgraded hash when the
-    /// stored one is cheaper than the configured cost, so that Identity's <c>CheckPasswordAsync</c> or
-    /// <c>ChangePasswordAsync</c> that follows costs no bcrypt of its own.
+    /// Verifies <paramref name="password"/> against the user's stored hash. A user without one costs a dummy
+    /// verification, so the answer takes as long as a real one.
     /// </summary>
-    /// <param name="upgrade">Also compute the upgraded hash of a cheaper stored one (a login); a password change,
-    /// which replaces the hash anyway, does not need it.</param>
-    public Task<PasswordVerdict> VerifyAsync(User user, string password, CancellationToken cancellationToken, bool upgrade = true) =>
-        user.PasswordHash is { } hash
-            ? VerifyAsync(PrecomputedPasswordWork.Box(), user, hash, password, upgrade, cancellationToken)
-            : SpendAsDummyAsync(password, cancellationToken);
+    public async Task<PasswordVerdict> VerifyAsync(User user, string password, CancellationToken cancellationToken) =>
+        (await CheckAsync(user, password, upgrade: false, cancellationToken)).Verdict;
+
+    /// <summary>
+    /// <see cref="VerifyAsync"/> for a login: a right password whose stored hash is cheaper than the configured cost
+    /// also gets its new hash, made on the same password thread, for the caller to store.
+    /// </summary>
+    public Task<PasswordCheck> VerifyForLoginAsync(User user, string password, CancellationToken cancellationToken) =>
+        CheckAsync(user, password, upgrade: true, cancellationToken);
 
     /// <summary>One verification's worth of work for a login that has nothing to verify against (see CredentialCheck).</summary>
     public async Task<bool> TrySpendAsDummyAsync(string password, CancellationToken cancellationToken)
@@ -35,46 +37,37 @@ public sealed class PasswordWork(PasswordWorkers workers, BcryptPasswordHasher h
         return work is not null && await work;
     }
 
-    /// <summary>Hashes a new password ahead of <c>CreateAsync</c>/<c>ChangePasswordAsync</c>; false when busy.</summary>
-    public Task<bool> TryHashAsync(User user, string password, CancellationToken cancellationToken) =>
-        // Too long for bcrypt: the password policy refuses it before Identity would hash it, so there is nothing to do.
-        Encoding.UTF8.GetByteCount(password) > BcryptPasswordHasher.MaxPasswordBytes
-            ? Task.FromResult(true)
-            : HashAsync(PrecomputedPasswordWork.Box(), user, password, cancellationToken);
-
-    private async Task<PasswordVerdict> SpendAsDummyAsync(string password, CancellationToken cancellationToken) =>
-        await TrySpendAsDummyAsync(password, cancellationToken) ? PasswordVerdict.DoesNotMatch : PasswordVerdict.Busy;
-
-    private async Task<PasswordVerdict> VerifyAsync(
-        PrecomputedPasswordWork.Holder box, User user, string hash, string password, bool upgrade, CancellationToken cancellationToken)
+    /// <summary>
+    /// The hash of a new password, for the caller to store; null when the password threads are busy. Call it after
+    /// the password policy accepted the password (which refuses what bcrypt cannot take).
+    /// </summary>
+    public async Task<string?> HashAsync(string password, CancellationToken cancellationToken)
     {
+        if (Encoding.UTF8.GetByteCount(password) > BcryptPasswordHasher.MaxPasswordBytes)
+        {
+            throw new ArgumentException("The password policy must refuse a password bcrypt cannot take before it is hashed.", nameof(password));
+        }
+
+        var work = workers.TryRun(() => hasher.Hash(password), cancellationToken);
+        return work is null ? null : await work;
+    }
+
+    private async Task<PasswordCheck> CheckAsync(User user, string password, bool upgrade, CancellationToken cancellationToken)
+    {
+        if (user.PasswordHash is not { } hash)
+        {
+            return new PasswordCheck(await TrySpendAsDummyAsync(password, cancellationToken) ? PasswordVerdict.DoesNotMatch : PasswordVerdict.Busy);
+        }
+
         var work = workers.TryRun(
             () =>
             {
                 var verified = hasher.Verify(password, hash);
-                return (verified, newHash: upgrade && verified && hasher.NeedsRehash(hash) ? hasher.HashPassword(user, password) : null);
+                return new PasswordCheck(
+                    verified ? PasswordVerdict.Matches : PasswordVerdict.DoesNotMatch,
+                    upgrade && verified && hasher.NeedsRehash(hash) ? hasher.Hash(password) : null);
             },
             cancellationToken);
-        if (work is null)
-        {
-            return PasswordVerdict.Busy;
-        }
-
-        var (verified, newHash) = await work;
-        box.Verification = (password, hash, verified);
-        box.NewHash = newHash is null ? box.NewHash : (password, newHash);
-        return verified ? PasswordVerdict.Matches : PasswordVerdict.DoesNotMatch;
-    }
-
-    private async Task<bool> HashAsync(PrecomputedPasswordWork.Holder box, User user, string password, CancellationToken cancellationToken)
-    {
-        var work = workers.TryRun(() => hasher.HashPassword(user, password), cancellationToken);
-        if (work is null)
-        {
-            return false;
-        }
-
-        box.NewHash = (password, await work);
-        return true;
+        return work is null ? new PasswordCheck(PasswordVerdict.Busy) : await work;
     }
 }

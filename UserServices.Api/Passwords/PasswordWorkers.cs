@@ -20,6 +20,7 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
 
     private readonly BcryptPasswordHasher _hasher;
     private readonly ServiceMetrics _metrics;
+    private readonly int _priorityBoost;
 
     public PasswordWorkers(
         IOptions<PasswordWorkerOptions> options, IOptions<PasswordHashingOptions> hashing, BcryptPasswordHasher hasher, ServiceMetrics metrics)
@@ -29,18 +30,10 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
         metrics.ObservePasswordQueue(() => _queue.Count);
         Threads = options.Value.Concurrency > 0 ? options.Value.Concurrency : Environment.ProcessorCount;
         _capacity = Threads + options.Value.QueueLength;
-        var boost = hashing.Value.PriorityBoost;
-        for (var i = 0; i < Threads; i++)
-        {
-            // UnsafeStart: the thread must not inherit the async-local state of whichever request happened to create it.
-            new Thread(() => Work(boost)) { IsBackground = true, Name = $"bcrypt-{i + 1}" }.UnsafeStart();
-        }
+        _priorityBoost = hashing.Value.PriorityBoost;
     }
 
     public int Threads { get; }
-
-    /// <summary>Password work running or waiting now.</summary>
-    public int InFlight => Volatile.Read(ref _admitted);
 
     /// <summary>
     /// Runs <paramref name="work"/> on a password thread; null when the threads are busy and the queue is full, or
@@ -95,11 +88,18 @@ public sealed class PasswordWorkers : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Makes the hash that logins without an account are checked against before the first request rather than
-    /// inside it. (Resolving this service at start also made the hasher, which chose and logged the implementation.)
+    /// Starts the threads, and has them make the hash that logins without an account are checked against before the
+    /// first request rather than inside it. (Resolving this service at start also made the hasher, which chose and
+    /// logged the implementation.) Work queued before this waits for the threads.
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        for (var i = 0; i < Threads; i++)
+        {
+            // UnsafeStart: the thread must not inherit the execution context (and its async-locals) of the host's start.
+            new Thread(() => Work(_priorityBoost)) { IsBackground = true, Name = $"bcrypt-{i + 1}" }.UnsafeStart();
+        }
+
         _ = TryRun(_hasher.Warm, CancellationToken.None);
         return Task.CompletedTask;
     }

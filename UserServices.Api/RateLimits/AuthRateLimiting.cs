@@ -59,11 +59,12 @@ public static class AuthRateLimiting
     private static void CountRejection(HttpContext context)
     {
         var metrics = context.RequestServices.GetRequiredService<ServiceMetrics>();
-        switch (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName)
+        var endpoint = context.GetEndpoint()?.Metadata;
+        switch (endpoint?.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName)
         {
             // Revocation shares the token policy but is no login. The per-address limit refuses before the form is
             // read, so a refused refresh grant counts here too.
-            case TokenPolicy when context.Request.Path.StartsWithSegments("/user/token"):
+            case TokenPolicy when endpoint.GetMetadata<CountedAsLoginAttribute>() is not null:
                 metrics.RecordLogin(LoginResult.RateLimited);
                 break;
             case RegisterPolicy:
@@ -72,8 +73,10 @@ public static class AuthRateLimiting
         }
     }
 
-    // The limiter knows when its window ends (the in-memory one as a TimeSpan, the Redis one in whole seconds);
-    // when it does not say, a minute is one window.
+    /// <summary>
+    /// How long a refused lease says to wait: the limiter knows when its window ends (the in-memory one as a
+    /// TimeSpan, the Redis one in whole seconds); when it does not say, a minute is one window.
+    /// </summary>
     public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var wait) switch
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using UserServices.Api.Audit;
 using UserServices.Api.Monitoring;
 using UserServices.Data;
+using UserServices.Data.Audit;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
 
@@ -20,8 +21,11 @@ public sealed class RefreshTokenStore(
     /// <summary>Ours are 43 characters; anything much longer is refused without a lookup.</summary>
     public const int MaxTokenLength = 1024;
 
-    /// <summary>Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/> granted.</summary>
-    public async Task<IssuedRefreshToken> IssueAsync(User user, string clientId, string? scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/>
+    /// granted; the <paramref name="login"/> event is saved with it.
+    /// </summary>
+    public async Task<IssuedRefreshToken> IssueAsync(User user, string clientId, string? scope, AuditEvent login, CancellationToken cancellationToken)
     {
         var now = Now();
         var family = new RefreshToken
@@ -36,6 +40,7 @@ public sealed class RefreshTokenStore(
         };
         var (token, row) = NewToken(user, family, now);
         db.RefreshTokens.Add(row);
+        audit.AddTo(db, login);
         await db.SaveChangesAsync(cancellationToken);
         return Issued(token, row);
     }

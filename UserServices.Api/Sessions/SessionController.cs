@@ -63,8 +63,7 @@ public sealed class SessionController(RefreshTokenStore refreshTokens, ClientAut
         if (Guid.TryParseExact(User.FindFirst(SessionBinding.SessionIdClaim)?.Value, "N", out var familyId))
         {
             await refreshTokens.RevokeFamilyAsync(familyId, cancellationToken);
-            var subject = int.TryParse(User.FindFirst("sub")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
-            await audit.WriteNowAsync(AuditActions.Logout, subject, User.Identity?.Name, $"session {familyId:N}");
+            await audit.WriteNowAsync(AuditActions.Logout, User.UserId(), User.Identity?.Name, $"session {familyId:N}");
         }
 
         return NoContent();

@@ -1,3 +1,4 @@
+using UserServices.Api.Hosting;
 using UserServices.Api.Sessions;
 
 namespace UserServices.Api.Tokens;
@@ -5,7 +6,7 @@ namespace UserServices.Api.Tokens;
 /// <summary>Names of the claims our access tokens carry, beyond the registered JWT ones.</summary>
 public static class AccessTokenClaims
 {
-    public const string Subject = "sub";
+    public const string Subject = CallerClaims.Subject;
     public const string UserName = "preferred_username";
     public const string Email = "email";
     public const string Role = "role";

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Api.Audit;
@@ -23,22 +24,10 @@ public sealed class CredentialCheck(
 
     public async Task<CredentialOutcome> CheckAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await CheckOnceAsync(userName, password, cancellationToken);
-        }
-        finally
-        {
-            // The lockout counter and the rehash are saved through Identity, which reports a lost concurrency race
-            // as a failed result and leaves the entity modified. Nothing of it may ride along with the next save
-            // of this request (the refresh token) and turn a login into a 500.
-            db.ChangeTracker.Clear();
-        }
-    }
-
-    private async Task<CredentialOutcome> CheckOnceAsync(string userName, string password, CancellationToken cancellationToken)
-    {
-        var user = await users.FindByNameAsync(userName);
+        // Not tracked: every write of a login is one statement of its own, so nothing of it can ride along with the
+        // session's save that follows (or fail it).
+        var normalized = users.NormalizeName(userName);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))
         {
             // No account, or one without a password (an imported row whose hash was not bcrypt): same cost as a real check.
@@ -63,33 +52,48 @@ public sealed class CredentialCheck(
             return LockedOut;
         }
 
-        if (await passwords.VerifyAsync(user, password, cancellationToken) == PasswordVerdict.Busy)
+        var check = await passwords.VerifyForLoginAsync(user, password, cancellationToken);
+        switch (check.Verdict)
         {
-            return Busy;
+            case PasswordVerdict.Busy:
+                return Busy;
+            case PasswordVerdict.DoesNotMatch:
+                await failures.WrongPasswordAsync(user, AuditActions.LoginFailed, "wrong password", cancellationToken);
+                return Refused;
         }
 
-        // Uses the verification just made (and the upgraded hash, when the stored cost is below the work factor).
-        if (await users.CheckPasswordAsync(user, password))
+        // One statement, no concurrency stamp: concurrent logins of one account must not fail each other.
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now).SetProperty(x => x.AccessFailedCount, 0), cancellationToken);
+        if (check.UpgradedHash is { } upgraded)
         {
-            if (user.AccessFailedCount > 0)
-            {
-                await users.ResetAccessFailedCountAsync(user);
-            }
-
-            // One statement, no concurrency stamp: concurrent logins of one account must not fail each other.
-            var now = time.GetUtcNow().UtcDateTime;
-            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now), cancellationToken);
-            return new CredentialOutcome.Verified(user);
+            await UpgradeHashAsync(user, upgraded, cancellationToken);
         }
 
-        var locked = await failures.CountAsync(user, cancellationToken);
-        await audit.WriteNowAsync(AuditActions.LoginFailed, user, "wrong password");
-        if (locked)
-        {
-            logger.LogWarning("Account {UserId} locked out until {LockoutEnd:O} after repeated failed logins.", user.Id, user.LockoutEnd);
-            await audit.WriteNowAsync(AuditActions.AccountLocked, user, $"by the lockout policy until {user.LockoutEnd:O}");
-        }
+        return new CredentialOutcome.Verified(user);
+    }
 
-        return Refused;
+    /// <summary>
+    /// Stores the hash made at the configured cost in place of a cheaper one, with a new security stamp as Identity's
+    /// own rehash does. Only over the hash just verified: of two logins racing, the first one's upgrade stands.
+    /// </summary>
+    private async Task UpgradeHashAsync(User user, string upgraded, CancellationToken cancellationToken)
+    {
+        var stamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        var verified = user.PasswordHash;
+        if (await db.Users.Where(u => u.Id == user.Id && u.PasswordHash == verified).ExecuteUpdateAsync(
+                u => u.SetProperty(x => x.PasswordHash, upgraded).SetProperty(x => x.SecurityStamp, stamp)
+                    .SetProperty(x => x.ConcurrencyStamp, Guid.NewGuid().ToString()),
+                cancellationToken) == 1)
+        {
+            user.PasswordHash = upgraded;
+            user.SecurityStamp = stamp;
+        }
+        else
+        {
+            // Another login upgraded it first: its stamp is the one the session must carry.
+            user.SecurityStamp = await db.Users.Where(u => u.Id == user.Id).Select(u => u.SecurityStamp).SingleAsync(cancellationToken);
+        }
     }
 }

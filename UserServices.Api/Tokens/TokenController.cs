@@ -50,6 +50,7 @@ public sealed class TokenController(
     /// </remarks>
     [HttpPost("token")]
     [RunsBcrypt]
+    [CountedAsLogin]
     [Consumes("application/x-www-form-urlencoded")]
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,
@@ -128,9 +129,9 @@ public sealed class TokenController(
                 return ProblemResponses.EmailNotConfirmed().ToResult();
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);
-                // Saved with the session's refresh token.
-                audit.Record(AuditActions.LoginSucceeded, user, client.ClientId is { } id ? $"client {id}" : null);
-                var issued = await TokensAsync(user, await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, cancellationToken), scope);
+                var login = audit.Event(AuditActions.LoginSucceeded, user, client.ClientId is { } id ? $"client {id}" : null);
+                var session = await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, login, cancellationToken);
+                var issued = await TokensAsync(user, session, scope);
                 metrics.RecordLogin(LoginResult.Succeeded);
                 return issued;
             case CredentialOutcome.Busy:

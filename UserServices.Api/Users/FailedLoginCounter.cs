@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UserServices.Api.Audit;
 using UserServices.Data;
 using UserServices.Data.Users;
 
@@ -12,10 +13,26 @@ namespace UserServices.Api.Users;
 /// database adds and decides, so the account locks at exactly <see cref="LockoutPolicyOptions.MaxFailedAttempts"/>
 /// failures however they arrive; failures while it is locked are not counted, as Identity's sign-in does not.
 /// </summary>
-public sealed class FailedLoginCounter(UserServicesDbContext db, IOptions<LockoutPolicyOptions> options, TimeProvider time)
+public sealed class FailedLoginCounter(
+    UserServicesDbContext db, IOptions<LockoutPolicyOptions> options, TimeProvider time, AuditLog audit, ILogger<FailedLoginCounter> logger)
 {
+    /// <summary>
+    /// The one rule for a wrong password, wherever it was typed: it counts towards lockout, it is audited as
+    /// <paramref name="action"/>, and the failure that locks the account is audited as <c>account.locked</c> too.
+    /// </summary>
+    public async Task WrongPasswordAsync(User user, string action, string detail, CancellationToken cancellationToken)
+    {
+        var locked = await CountAsync(user, cancellationToken);
+        await audit.WriteNowAsync(action, user, detail);
+        if (locked)
+        {
+            logger.LogWarning("Account {UserId} locked out until {LockoutEnd:O} after repeated wrong passwords.", user.Id, user.LockoutEnd);
+            await audit.WriteNowAsync(AuditActions.AccountLocked, user, $"by the lockout policy until {user.LockoutEnd:O}");
+        }
+    }
+
     /// <summary>Whether this failure is the one that locked the account.</summary>
-    public async Task<bool> CountAsync(User user, CancellationToken cancellationToken)
+    private async Task<bool> CountAsync(User user, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxFailedAttempts;
         var now = time.GetUtcNow();

@@ -37,6 +37,8 @@ public static class IdentitySetup
         services.AddScoped<CurrentAccount>();
         services.AddScoped<UserRegistration>();
         services.AddScoped<PasswordConfirmation>();
+        services.AddScoped<PasswordChange>();
+        services.AddScoped<AccountClosure>();
         return builder;
     }
 }

@@ -10,9 +10,10 @@ namespace UserServices.Api.Users;
 
 /// <summary>Creates an account with the <c>user</c> role, all or nothing.</summary>
 public sealed class UserRegistration(
-    UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, AuditLog audit, MailOutbox outbox, MailDelivery mail)
+    UserManager<User> users, UserServicesDbContext db, PasswordWork passwords, PasswordPolicy policy, AuditLog audit, MailOutbox outbox, MailDelivery mail)
 {
     public const string TakenDetail = "That username or email is already registered.";
+    public const string UserNameRequired = "Username is required.";
 
     public async Task<RegistrationOutcome> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
@@ -28,8 +29,9 @@ public sealed class UserRegistration(
             return new RegistrationOutcome.Taken(TakenDetail);
         }
 
-        // Hashing the new password is a bcrypt like a login's, on the same password threads.
-        if (!await passwords.TryHashAsync(user, request.Password!, cancellationToken))
+        // Hashing the new password is a bcrypt like a login's, on the same password threads; Identity gets the hash.
+        user.PasswordHash = await passwords.HashAsync(request.Password!, cancellationToken);
+        if (user.PasswordHash is null)
         {
             return new RegistrationOutcome.Busy();
         }
@@ -38,7 +40,7 @@ public sealed class UserRegistration(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            var created = await users.CreateAsync(user, request.Password!);
+            var created = await users.CreateAsync(user);
             if (!created.Succeeded)
             {
                 return created.Errors.Any(IsDuplicate)
@@ -47,7 +49,7 @@ public sealed class UserRegistration(
             }
 
             // Saved with the role, inside the transaction.
-            audit.Record(AuditActions.UserRegistered, user);
+            audit.AddTo(db, AuditActions.UserRegistered, user);
             await users.AddToRoleAsync(user, Role.Member);
             if (mail.IsConfigured)
             {
@@ -74,7 +76,7 @@ public sealed class UserRegistration(
 
         if (string.IsNullOrWhiteSpace(request.Username))
         {
-            Add("username", "Username is required.");
+            Add("username", UserNameRequired);
         }
 
         if (string.IsNullOrWhiteSpace(request.Email))
@@ -98,10 +100,7 @@ public sealed class UserRegistration(
 
         if (!string.IsNullOrEmpty(request.Password))
         {
-            foreach (var validator in users.PasswordValidators)
-            {
-                identityErrors.AddRange((await validator.ValidateAsync(users, user, request.Password)).Errors);
-            }
+            identityErrors.AddRange(policy.Check(request.Password, user.UserName, user.Email));
         }
 
         foreach (var (field, messages) in ByField(identityErrors.Where(e => !IsDuplicate(e) && !IsMissingField(e, request))))

@@ -24,7 +24,7 @@ public sealed class UsersController(UserRegistration registration, CurrentAccoun
     [Consumes("application/json")]
     [ProducesResponseType<UserProfile>(StatusCodes.Status201Created, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "Invalid fields: every problem, by field, in `errors`.",
-        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail)]
+        typeof(ValidationProblemDetails), ExampleDetail = InvalidDetail, ExampleField = "username", ExampleFieldError = UserRegistration.UserNameRequired)]
     [ErrorResponse(StatusCodes.Status409Conflict, "The username or the email is already registered (compared case-insensitively).",
         ExampleDetail = UserRegistration.TakenDetail)]
     public async Task<IActionResult> Register(RegisterRequest request, CancellationToken cancellationToken)

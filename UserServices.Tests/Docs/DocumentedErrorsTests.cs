@@ -88,6 +88,8 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             provoked.Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal), $"{operation}: the statuses provoked here differ from the ones the document lists");
         }
 
+        var examples = await DocumentedExamplesAsync();
+        var compared = 0;
         foreach (var (operation, byStatus) in cases)
         {
             foreach (var (status, provoke) in byStatus)
@@ -98,9 +100,48 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
                 var body = await response.ReadJsonAsync();
                 body.GetProperty("status").GetInt32().ShouldBe(status, $"{operation} {status}");
                 body.Str("traceId").ShouldNotBeNullOrEmpty();
+                // The example tells a reader what the answer says: its detail and OAuth error are the real ones. (A 413's
+                // detail names the body's length, which the example can only choose.)
+                if (status != 413 && examples.TryGetValue((operation, status), out var example))
+                {
+                    Text(body, "detail").ShouldBe(example.Detail, $"{operation} {status}: the documented example's detail");
+                    Text(body, "error").ShouldBe(example.Error, $"{operation} {status}: the documented example's error");
+                    compared++;
+                }
             }
         }
+
+        // Every documented error but the 413s and 415s (which show no example) was compared.
+        compared.ShouldBeGreaterThan(0);
+        compared.ShouldBe(examples.Count(e => e.Key.Status != 413));
     }
+
+    /// <summary>(operation, status) → the <c>detail</c> and <c>error</c> of the example the document shows for it.</summary>
+    private async Task<Dictionary<(string Operation, int Status), (string? Detail, string? Error)>> DocumentedExamplesAsync()
+    {
+        var document = await (await App.CreateClient().GetAsync("/openapi/v1.json")).ReadJsonAsync();
+        var examples = new Dictionary<(string, int), (string?, string?)>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                foreach (var response in operation.Value.GetProperty("responses").EnumerateObject())
+                {
+                    if (response.Value.TryGetProperty("content", out var content)
+                        && content.TryGetProperty("application/problem+json", out var media)
+                        && media.TryGetProperty("example", out var example))
+                    {
+                        examples[($"{operation.Name.ToUpperInvariant()} {path.Name}", int.Parse(response.Name, System.Globalization.CultureInfo.InvariantCulture))] =
+                            (Text(example, "detail"), Text(example, "error"));
+                    }
+                }
+            }
+        }
+
+        return examples;
+    }
+
+    private static string? Text(JsonElement body, string name) => body.TryGetProperty(name, out var value) ? value.GetString() : null;
 
     /// <summary>Operation ("POST /user/token") → the 4xx/5xx statuses its document lists.</summary>
     private async Task<Dictionary<string, string[]>> DocumentedErrorsAsync()

@@ -1,9 +1,15 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using UserServices.Api.Mail;
 using UserServices.Api.Passwords;
+using UserServices.Data;
+using UserServices.Data.Users;
 using UserServices.Tests.Infrastructure;
 
 namespace UserServices.Tests.Passwords;
@@ -17,12 +23,20 @@ public sealed class PasswordThreadsTests(PasswordThreadsTests.Fixture fixture) :
 {
     private const string Password = "correct horse battery";
 
-    public sealed class Fixture(PostgresServer server) : ServiceFixture<PasswordThreadsTests>(server)
+    // Mail, for the change of address; an admin, for the admin's set-password.
+    public sealed class Fixture(PostgresServer server) : MailServiceFixture<PasswordThreadsTests>(server)
     {
         public RecordingBcrypt Bcrypt { get; } = new(new NativeBcrypt());
 
         // Cost 5, one above the cheapest, so that a cost-4 hash is one to upgrade.
-        protected override void Configure(Dictionary<string, string?> settings) => settings["BCRYPT_WORK_FACTOR"] = "5";
+        protected override void Configure(Dictionary<string, string?> settings)
+        {
+            base.Configure(settings);
+            settings["BCRYPT_WORK_FACTOR"] = "5";
+            settings["ADMIN_USERNAME"] = "pt-root";
+            settings["ADMIN_EMAIL"] = "pt-root@example.com";
+            settings["ADMIN_PASSWORD"] = Password;
+        }
 
         protected override UserServicesApp Start(IReadOnlyDictionary<string, string?> settings) =>
             UserServicesApp.Start(settings, testServices: services => services.AddSingleton<IBcrypt>(Bcrypt));
@@ -98,6 +112,72 @@ public sealed class PasswordThreadsTests(PasswordThreadsTests.Fixture fixture) :
         var stored = await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "pt-cheap").Select(u => u.PasswordHash).SingleAsync());
         stored.ShouldNotBe(cheap);
         stored!.ShouldStartWith("$2b$05$");
+    }
+
+    [Fact]
+    public async Task Reset_admin_set_password_closure_and_email_change_each_run_one_bcrypt_on_a_password_thread()
+    {
+        var resetter = await RegisterAsync("pt-resetter");
+        var closer = await RegisterAsync("pt-closer");
+        var mover = await RegisterAsync("pt-mover");
+        var admin = App.BearerClient(await App.TokenAsync("pt-root", Password));
+        var resetterId = await App.WithDbAsync(db => db.Users.Where(u => u.UserName == "pt-resetter").Select(u => u.Id).SingleAsync());
+        var resetToken = await MintResetTokenAsync("pt-resetter");
+
+        foreach (var (path, request, expected, operation) in new (string, Func<Task<HttpResponseMessage>>, HttpStatusCode, string)[]
+        {
+            ("reset", () => App.CreateClient().PostAsJsonAsync("/user/password/reset", new { token = resetToken, new_password = "a reset passphrase here" }),
+                HttpStatusCode.NoContent, "hash"),
+            ("admin set-password", () => admin.PutAsJsonAsync($"/admin/users/{resetterId}/password", new { new_password = "an admin chosen passphrase" }),
+                HttpStatusCode.NoContent, "hash"),
+            ("closure", () => closer.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = JsonContent.Create(new { password = Password }) }),
+                HttpStatusCode.NoContent, "compute"),
+            ("email change", () => mover.PutAsJsonAsync("/user/email", new { new_email = "pt-moved@example.com", password = Password }),
+                HttpStatusCode.Accepted, "compute"),
+        })
+        {
+            Bcrypt.Calls.Clear();
+            var response = await request();
+            response.StatusCode.ShouldBe(expected, $"{path}: {await response.Content.ReadAsStringAsync()}");
+            var calls = Bcrypt.Calls.ToArray();
+            calls.Select(c => c.Operation).ShouldBe([operation], path);
+            calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
+        }
+
+        (await LoginAsync("pt-resetter", "an admin chosen passphrase")).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public void Identitys_hasher_refuses_to_run_on_a_request()
+    {
+        var hasher = new OffRequestPasswordHasher(
+            new BcryptPasswordHasher(new NativeBcrypt(), Options.Create(new PasswordHashingOptions { WorkFactor = 4 })),
+            new HttpContextAccessor { HttpContext = new DefaultHttpContext() });
+        var user = new User { UserName = "anyone" };
+
+        Should.Throw<InvalidOperationException>(() => hasher.HashPassword(user, Password)).Message.ShouldContain("PasswordWork");
+        Should.Throw<InvalidOperationException>(() => hasher.VerifyHashedPassword(user, "$2b$04$yBjnekELiT39eM0LWZAIx.xAqE/qICnMNl2pk8eE0HAtR5uAVxyOG", Password));
+    }
+
+    [Fact]
+    public void Identitys_hasher_runs_outside_requests_for_the_seed_and_the_import()
+    {
+        var hasher = new OffRequestPasswordHasher(
+            new BcryptPasswordHasher(new NativeBcrypt(), Options.Create(new PasswordHashingOptions { WorkFactor = 4 })), new HttpContextAccessor());
+        var user = new User { UserName = "anyone" };
+
+        var hash = hasher.HashPassword(user, Password);
+
+        hasher.VerifyHashedPassword(user, hash, Password).ShouldBe(PasswordVerificationResult.Success);
+    }
+
+    /// <summary>A reset link's token, minted as the mail sender mints it.</summary>
+    private async Task<string> MintResetTokenAsync(string username)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == username);
+        return await scope.ServiceProvider.GetRequiredService<AccountTokens>().MintAsync(user, TokenPurpose.PasswordReset, null, TimeSpan.FromMinutes(5), CancellationToken.None);
     }
 
     private async Task<HttpClient> RegisterAsync(string username)
