@@ -22,11 +22,11 @@ internal sealed class SharedErrorResponses : IApplicationModelConvention
         {
             var attributes = action.Controller.Attributes.Concat(action.Attributes).ToList();
             var declared = attributes.OfType<ProducesResponseTypeAttribute>().Select(a => a.StatusCode).ToHashSet();
-            void Add(int status, string description)
+            void Add(int status, string description, string? oauthError = null, string? exampleDetail = null)
             {
                 if (declared.Add(status))
                 {
-                    action.Filters.Add(new ErrorResponseAttribute(status, description));
+                    action.Filters.Add(new ErrorResponseAttribute(status, description) { OAuthError = oauthError, ExampleDetail = exampleDetail });
                 }
             }
 
@@ -43,7 +43,7 @@ internal sealed class SharedErrorResponses : IApplicationModelConvention
             }
             else if (attributes.OfType<IAuthorizeData>().Any() && !attributes.OfType<IAllowAnonymous>().Any())
             {
-                Add(StatusCodes.Status403Forbidden, "The token is valid, but " + MachineToken);
+                Add(StatusCodes.Status403Forbidden, "The token is valid, but " + MachineToken, "insufficient_scope", ProblemResponses.MachineTokenDetail);
             }
 
             if (attributes.OfType<RequestBodyLimitAttribute>().FirstOrDefault() is { } limit)
