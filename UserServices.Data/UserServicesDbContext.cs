@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Data.Audit;
+using UserServices.Data.Clients;
 using UserServices.Data.Mail;
 using UserServices.Data.Sessions;
 using UserServices.Data.Tokens;
@@ -25,6 +26,8 @@ public abstract class UserServicesDbContext(DbContextOptions options)
     public DbSet<OutboxMessage> MailOutbox => Set<OutboxMessage>();
 
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+
+    public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

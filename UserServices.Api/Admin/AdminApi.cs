@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using UserServices.Api.Tokens;
 
 namespace UserServices.Api.Admin;
 
@@ -10,7 +11,7 @@ public static class AdminApi
         var services = builder.Services;
         services.AddAuthorizationBuilder().AddPolicy(CurrentAdminRequirement.Policy, policy => policy
             .RequireAuthenticatedUser()
-            .AddRequirements(new CurrentAdminRequirement()));
+            .AddRequirements(AccountHolderRequirement.Instance, new CurrentAdminRequirement()));
         services.AddScoped<IAuthorizationHandler, CurrentAdminHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
         services.AddScoped<UserDirectory>();

@@ -27,4 +27,7 @@ public static class AuditActions
     public const string EmailConfirmed = "email.confirmed";
     public const string EmailChangeRequested = "email.change_requested";
     public const string EmailChanged = "email.changed";
+
+    /// <summary>A client was refused for sending a client assertion (<c>private_key_jwt</c>) that was used already.</summary>
+    public const string ClientAssertionReplayed = "client.assertion_replayed";
 }

@@ -12,6 +12,9 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
     /// <summary>The length of the refresh-token row's scope column.</summary>
     public const int MaxScopeLength = 1024;
 
+    /// <summary>As <c>Jwt:AccessTokenMinutes</c>: a day.</summary>
+    public const int MaxAccessTokenMinutes = 24 * 60;
+
     public ValidateOptionsResult Validate(string? name, ClientOptions options)
     {
         var problems = new List<string>();
@@ -35,7 +38,24 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
             }
 
             problems.AddRange(client.AllowedGrants.Where(grant => !GrantTypes.All.Contains(grant))
-                .Select(grant => $"{setting}:AllowedGrants: '{grant}' is not a grant of this service; use password or refresh_token."));
+                .Select(grant => $"{setting}:AllowedGrants: '{grant}' is not a grant of this service; use password, refresh_token or client_credentials."));
+            problems.AddRange(KeyProblems(client, setting));
+            // RFC 6749 §4.4: only a client that can prove who it is may get a token for itself.
+            if (client.AllowedGrants.Contains(GrantTypes.ClientCredentials) && !client.IsConfidential)
+            {
+                problems.Add($"{setting}:AllowedGrants: client_credentials needs a confidential client; set ClientSecret, JwksPath or PublicKeyPath.");
+            }
+
+            if (client.AccessTokenMinutes is < 1 or > MaxAccessTokenMinutes)
+            {
+                problems.Add($"{setting}:AccessTokenMinutes must be between 1 and {MaxAccessTokenMinutes}.");
+            }
+
+            if (client.Audiences.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"{setting}:Audiences: an audience must not be empty.");
+            }
+
             // Granted scopes are stored with the sign-in; more than its column holds would fail every login with a 500.
             if (string.Join(' ', client.AllowedScopes.Distinct(StringComparer.Ordinal)).Length > MaxScopeLength)
             {
@@ -47,5 +67,22 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static IEnumerable<string> KeyProblems(RegisteredClient client, string setting)
+    {
+        if (!string.IsNullOrEmpty(client.JwksPath) && !string.IsNullOrEmpty(client.PublicKeyPath))
+        {
+            yield return $"{setting}: set JwksPath or PublicKeyPath, not both.";
+        }
+        else if (client.UsesKey && !string.IsNullOrEmpty(client.ClientSecret))
+        {
+            // One way to prove the client: a key that could be bypassed with a secret would protect nothing.
+            yield return $"{setting}: a client authenticates with a key (JwksPath/PublicKeyPath) or a ClientSecret, not both.";
+        }
+        else if (client.UsesKey && ClientKeys.ProblemWith(client) is { } problem)
+        {
+            yield return $"{setting}: {problem}";
+        }
     }
 }

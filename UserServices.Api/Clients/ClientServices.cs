@@ -12,7 +12,12 @@ public static class ClientServices
             .Configure<IConfiguration>((options, configuration) => configuration.GetSection(ClientOptions.Section).Bind(options.Registered))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClientOptions>, ClientOptionsValidator>();
-        services.AddSingleton<ClientAuthentication>();
+        services.AddSingleton<ClientKeys>();
+        services.AddScoped<ClientAssertionReplay>();
+        services.AddScoped<ClientAssertion>();
+        services.AddScoped<ClientAuthentication>();
+        services.AddSingleton<ClientAssertionCleanup>();
+        services.AddHostedService(provider => provider.GetRequiredService<ClientAssertionCleanup>());
         return builder;
     }
 }

@@ -1,10 +1,14 @@
 namespace UserServices.Api.Clients;
 
-/// <summary>The OAuth2 grants the token endpoint knows (RFC 6749 §4.3 and §6).</summary>
+/// <summary>The OAuth2 grants the token endpoint knows (RFC 6749 §4.3, §4.4 and §6).</summary>
 public static class GrantTypes
 {
     public const string Password = "password";
     public const string RefreshToken = "refresh_token";
+    public const string ClientCredentials = "client_credentials";
 
-    public static IReadOnlyList<string> All { get; } = [Password, RefreshToken];
+    /// <summary>What a client with no <c>AllowedGrants</c> may use: a client gets tokens for itself only when listed so.</summary>
+    public static IReadOnlyList<string> Default { get; } = [Password, RefreshToken];
+
+    public static IReadOnlyList<string> All { get; } = [Password, RefreshToken, ClientCredentials];
 }

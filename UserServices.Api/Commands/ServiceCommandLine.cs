@@ -29,12 +29,16 @@ public static class ServiceCommandLine
             HelpName = "NAME",
             Recursive = true,
         };
+        // What design-time tools pass when they start the program to reach its services (`dotnet ef` gives
+        // "--applicationName UserServices.Api"): the host's own setting, not for operators, so hidden from --help.
+        var applicationName = new Option<string>("--applicationName") { Hidden = true, Recursive = true };
         var root = new RootCommand(
             "UserServices: registration, OAuth2 tokens and accounts. Without a command it serves the API. Settings come "
             + "from the environment, .env and appsettings.json (README, Configuration); any can also be given here as --Section:Key=value.")
         {
             urls,
             environment,
+            applicationName,
             ServiceCommands.ServeDefinition(() => serve = true),
             ServiceCommands.MigrateDefinition(chosen => run = chosen),
             LegacyImportCommand.Definition(chosen => run = chosen),
@@ -70,6 +74,11 @@ public static class ServiceCommandLine
         if (parsed.GetValue(environment) is { } name)
         {
             settings.Add($"--environment={name}");
+        }
+
+        if (parsed.GetValue(applicationName) is { } application)
+        {
+            settings.Add($"--applicationName={application}");
         }
 
         return new ChosenCommand(serve, run, exitCode, [.. settings]);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using UserServices.Api.Database;
+using UserServices.Api.Passwords;
 
 namespace UserServices.Api.Commands;
 
@@ -17,6 +18,9 @@ public static class ServiceCommands
             return 0;
         }
 
+        // A command does not start the host, but its passwords (admin create, set-password) are hashed where a
+        // request's are: on the password threads, which the host would have started.
+        await app.Services.GetRequiredService<PasswordWorkers>().StartAsync(CancellationToken.None);
         return await command.Run!(app.Services, CommandConsole.System, CancellationToken.None);
     }
 

@@ -53,6 +53,7 @@ internal sealed class ErrorResponseExamples : IOpenApiOperationTransformer
     {
         var problem = (declared.StatusCode, declared.OAuthError, declared.ExampleDetail) switch
         {
+            (StatusCodes.Status403Forbidden, "insufficient_scope", _) => ProblemResponses.InsufficientScope(),
             (var status, { } error, var detail) => ProblemResponses.OAuth(status, error, detail ?? ""),
             (StatusCodes.Status400BadRequest, _, var detail) => ProblemResponses.InvalidFields(FieldErrors(declared), detail ?? ""),
             (StatusCodes.Status401Unauthorized, _, _) => ProblemResponses.InvalidToken(),

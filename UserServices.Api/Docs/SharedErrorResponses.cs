@@ -14,17 +14,19 @@ namespace UserServices.Api.Docs;
 /// </summary>
 internal sealed class SharedErrorResponses : IApplicationModelConvention
 {
+    private const string MachineToken = "it is a client's own token (client credentials), which names no account (`error: insufficient_scope`).";
+
     public void Apply(ApplicationModel application)
     {
         foreach (var action in application.Controllers.SelectMany(controller => controller.Actions))
         {
             var attributes = action.Controller.Attributes.Concat(action.Attributes).ToList();
             var declared = attributes.OfType<ProducesResponseTypeAttribute>().Select(a => a.StatusCode).ToHashSet();
-            void Add(int status, string description)
+            void Add(int status, string description, string? oauthError = null, string? exampleDetail = null)
             {
                 if (declared.Add(status))
                 {
-                    action.Filters.Add(new ErrorResponseAttribute(status, description));
+                    action.Filters.Add(new ErrorResponseAttribute(status, description) { OAuthError = oauthError, ExampleDetail = exampleDetail });
                 }
             }
 
@@ -33,10 +35,15 @@ internal sealed class SharedErrorResponses : IApplicationModelConvention
                 Add(StatusCodes.Status401Unauthorized, "The bearer token is missing, malformed, expired or no longer valid (`error: invalid_token`).");
             }
 
-            // A named policy asks more than a valid token (the admin role, checked on every request).
+            // Every policy refuses a client's own token; a named one asks more (the admin role, checked on every request).
             if (attributes.OfType<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Policy)) && !attributes.OfType<IAllowAnonymous>().Any())
             {
-                Add(StatusCodes.Status403Forbidden, "The token is valid, but its account does not hold the role this endpoint needs (checked against the database on every request).");
+                Add(StatusCodes.Status403Forbidden, "The token is valid, but its account does not hold the role this endpoint needs (checked against the database on every request), or " +
+                    MachineToken);
+            }
+            else if (attributes.OfType<IAuthorizeData>().Any() && !attributes.OfType<IAllowAnonymous>().Any())
+            {
+                Add(StatusCodes.Status403Forbidden, "The token is valid, but " + MachineToken, "insufficient_scope", ProblemResponses.MachineTokenDetail);
             }
 
             if (attributes.OfType<RequestBodyLimitAttribute>().FirstOrDefault() is { } limit)

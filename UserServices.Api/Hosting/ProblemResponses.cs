@@ -39,6 +39,18 @@ public static class ProblemResponses
         "The access token is missing, malformed, expired or no longer valid.",
         "https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
 
+    public const string MachineTokenDetail = "This endpoint acts on an account; a client's own token (client credentials) names none. Sign in as a user.";
+
+    /// <summary>
+    /// RFC 6750 §3.1: a valid token that cannot do this. A client's own token (client credentials) is for resource
+    /// servers, never for the endpoints that act on an account. The caller adds <c>WWW-Authenticate</c>.
+    /// </summary>
+    public static ProblemDetails InsufficientScope() => OAuth(
+        StatusCodes.Status403Forbidden,
+        "insufficient_scope",
+        MachineTokenDetail,
+        "https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
+
     /// <summary>The token is valid, but its account was deleted after it was issued.</summary>
     public static ProblemDetails AccountGone() =>
         Problem(StatusCodes.Status404NotFound, AccountGoneDetail, "https://tools.ietf.org/html/rfc9110#section-15.5.5");

@@ -21,6 +21,7 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _refreshes;
     private readonly Counter<long> _sessionsEnded;
+    private readonly Counter<long> _clientCredentials;
     private readonly Histogram<double> _passwordWait;
 
     public ServiceMetrics(IMeterFactory meters)
@@ -34,6 +35,9 @@ public sealed class ServiceMetrics
             "Refresh-token grants by outcome: rotated, reuse_detected, concurrent, expired, revoked, unknown, wrong_client, account_changed, locked_out.");
         _sessionsEnded = _meter.CreateCounter<long>("userservices.sessions.ended", "{session}",
             "Sessions ended, by cause: logout, revoked, reuse_detected, ended_by_user, ended_by_admin, account_changed.");
+        // Tagged by client too: the registered clients are few and fixed, and "which service floods us" is the question.
+        _clientCredentials = _meter.CreateCounter<long>("userservices.client_credentials", "{request}",
+            "Client-credentials requests of authenticated clients by client_id and outcome: issued, invalid_target, rate_limited.");
         _passwordWait = _meter.CreateHistogram("userservices.password_work.wait.duration", "s",
             "Time a bcrypt waited in the queue for a password thread.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitBuckets });
@@ -54,6 +58,9 @@ public sealed class ServiceMetrics
             _sessionsEnded.Add(count, KeyValuePair.Create<string, object?>("cause", cause));
         }
     }
+
+    public void RecordClientCredentials(string clientId, ClientCredentialsResult result) =>
+        _clientCredentials.Add(1, KeyValuePair.Create<string, object?>("client_id", clientId), KeyValuePair.Create<string, object?>(Outcome, Tag(result)));
 
     public void RecordPasswordWait(TimeSpan waited) => _passwordWait.Record(waited.TotalSeconds);
 
@@ -94,6 +101,14 @@ public sealed class ServiceMetrics
         RefreshResult.WrongClient => "wrong_client",
         RefreshResult.AccountChanged => "account_changed",
         RefreshResult.LockedOut => "locked_out",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
+    };
+
+    private static string Tag(ClientCredentialsResult result) => result switch
+    {
+        ClientCredentialsResult.Issued => "issued",
+        ClientCredentialsResult.InvalidTarget => "invalid_target",
+        ClientCredentialsResult.RateLimited => "rate_limited",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 }

@@ -30,6 +30,7 @@ public static class AuthRateLimiting
         services.AddSingleton<RateLimitBackend>();
         services.AddHostedService(provider => provider.GetRequiredService<RateLimitBackend>());
         services.AddSingleton<UserNameThrottle>();
+        services.AddSingleton<ClientCredentialsThrottle>();
         services.AddSingleton<MailAddressThrottle>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, RateLimitBackend>((options, limits, backend) =>

@@ -14,6 +14,13 @@ public sealed class RateLimitOptions
     [Range(1, int.MaxValue, ErrorMessage = "RateLimits:TokenPerUserPerMinute must be at least 1.")]
     public int TokenPerUserPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Client-credentials tokens per OAuth client per minute, whatever address asks: a service that fetches a token
+    /// per call instead of caching it is stopped here, not by its neighbours' per-address limit.
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "RateLimits:ClientCredentialsPerClientPerMinute must be at least 1.")]
+    public int ClientCredentialsPerClientPerMinute { get; set; } = 600;
+
     /// <summary>Registrations per client address per minute: also what bounds probing for taken usernames.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "RateLimits:RegisterPerClientPerMinute must be at least 1.")]
     public int RegisterPerClientPerMinute { get; set; } = 10;

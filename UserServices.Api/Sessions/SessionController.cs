@@ -29,11 +29,11 @@ public sealed class SessionController(RefreshTokenStore refreshTokens, SessionSt
     [ErrorResponse(StatusCodes.Status400BadRequest, "The `token` field is missing (`error: invalid_request`).",
         OAuthError = "invalid_request", ExampleDetail = TokenRequiredDetail)]
     [ErrorResponse(StatusCodes.Status401Unauthorized,
-        "Only with registered clients: the client is unknown, or its secret is wrong or missing (`error: invalid_client`).",
+        "Only with registered clients: the client is unknown or disabled, or its secret or client assertion is wrong or missing (`error: invalid_client`).",
         OAuthError = "invalid_client", ExampleDetail = ClientAuthentication.UnknownClientDetail)]
     public async Task<IActionResult> Revoke([FromForm] RevocationRequest request, CancellationToken cancellationToken)
     {
-        var authentication = clients.Authenticate(Request, request.ClientId, request.ClientSecret);
+        var authentication = await clients.AuthenticateAsync(Request, request, cancellationToken);
         if (authentication.Client is not { } client)
         {
             return authentication.Refusal(Response);

@@ -5,7 +5,7 @@ namespace UserServices.Api.Tokens;
 /// <summary>
 /// Authorization server metadata (RFC 8414 §2), served as both <c>oauth-authorization-server</c> and
 /// <c>openid-configuration</c>. It lists only what the service does: no authorization endpoint (so no response
-/// types), no ID tokens, no JWT client authentication; absent members are left out rather than sent empty.
+/// types), no ID tokens; absent members are left out rather than sent empty.
 /// </summary>
 public sealed record DiscoveryDocument
 {
@@ -31,11 +31,18 @@ public sealed record DiscoveryDocument
     [JsonPropertyName("token_endpoint_auth_methods_supported")]
     public required IReadOnlyList<string> TokenEndpointAuthMethodsSupported { get; init; }
 
+    /// <summary>Only when a client authenticates with <c>private_key_jwt</c>: the algorithms its assertion may use.</summary>
+    [JsonPropertyName("token_endpoint_auth_signing_alg_values_supported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? TokenEndpointAuthSigningAlgValuesSupported { get; init; }
+
     [JsonPropertyName("revocation_endpoint")]
     public required string RevocationEndpoint { get; init; }
 
     [JsonPropertyName("revocation_endpoint_auth_methods_supported")]
     public required IReadOnlyList<string> RevocationEndpointAuthMethodsSupported { get; init; }
+
+    [JsonPropertyName("revocation_endpoint_auth_signing_alg_values_supported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? RevocationEndpointAuthSigningAlgValuesSupported { get; init; }
 
     /// <summary>Only when a confidential client is registered: nobody else can call it.</summary>
     [JsonPropertyName("introspection_endpoint"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -43,4 +50,7 @@ public sealed record DiscoveryDocument
 
     [JsonPropertyName("introspection_endpoint_auth_methods_supported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? IntrospectionEndpointAuthMethodsSupported { get; init; }
+
+    [JsonPropertyName("introspection_endpoint_auth_signing_alg_values_supported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? IntrospectionEndpointAuthSigningAlgValuesSupported { get; init; }
 }

@@ -13,10 +13,11 @@ public sealed class IntrospectionController(ClientAuthentication clients, TokenI
 {
     /// <summary>Is this access or refresh token live? For registered confidential clients (resource servers).</summary>
     /// <remarks>
-    /// The client authenticates with HTTP Basic or <c>client_id</c>/<c>client_secret</c> in the form. The answer is
-    /// <c>{"active": true, ...}</c> with the token's claims for a live token, and <c>{"active": false}</c> for anything
-    /// else: unknown, malformed, expired, revoked, signed out, or an access token whose account has since been locked,
-    /// deleted or changed its password.
+    /// The client authenticates with HTTP Basic, <c>client_id</c>/<c>client_secret</c> in the form, or a client
+    /// assertion (<c>private_key_jwt</c>). The answer is <c>{"active": true, ...}</c> with the token's claims for a live
+    /// token, and <c>{"active": false}</c> for anything else: unknown, malformed, expired, revoked, signed out, an access
+    /// token whose account has since been locked, deleted or changed its password, or a client's own token
+    /// (client credentials) whose client has since been removed or disabled.
     /// </remarks>
     [HttpPost("introspect")]
     [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
@@ -25,11 +26,11 @@ public sealed class IntrospectionController(ClientAuthentication clients, TokenI
     [ErrorResponse(StatusCodes.Status400BadRequest, "The `token` field is missing (`error: invalid_request`).",
         OAuthError = "invalid_request", ExampleDetail = SessionController.TokenRequiredDetail)]
     [ErrorResponse(StatusCodes.Status401Unauthorized,
-        "The caller is not a registered confidential client, or its secret is wrong (`error: invalid_client`).",
+        "The caller is not a registered, enabled confidential client, or its secret or client assertion is wrong (`error: invalid_client`).",
         OAuthError = "invalid_client", ExampleDetail = ClientAuthentication.ConfidentialOnlyDetail)]
     public async Task<IActionResult> Introspect([FromForm] IntrospectionRequest request, CancellationToken cancellationToken)
     {
-        var authentication = clients.AuthenticateConfidential(Request, request.ClientId, request.ClientSecret);
+        var authentication = await clients.AuthenticateConfidentialAsync(Request, request, cancellationToken);
         if (authentication.Client is null)
         {
             return authentication.Refusal(Response);

@@ -26,6 +26,7 @@ public sealed class TokenController(
     RefreshTokenStore refreshTokens,
     UserNameThrottle throttle,
     ClientAuthentication clients,
+    ClientCredentialsGrant clientCredentials,
     ServiceMetrics metrics,
     AuditLog audit,
     IOptions<JwtOptions> jwt,
@@ -36,13 +37,16 @@ public sealed class TokenController(
     /// <summary>The original's text, which its clients may show or match.</summary>
     public const string IncorrectCredentials = "Incorrect username or password";
 
-    /// <summary>Get a bearer token: with a username and password, or with a refresh token.</summary>
+    /// <summary>Get a bearer token: with a username and password, with a refresh token, or for a client itself.</summary>
     /// <remarks>
     /// OAuth2 password grant (<c>grant_type</c> optional) or refresh grant (<c>grant_type=refresh_token</c>; the refresh
     /// token is rotated on every use). A wrong username or password answers 401 with <c>error: invalid_grant</c>;
     /// a bad refresh token 400 <c>invalid_grant</c>. When clients are registered, the client authenticates with HTTP
-    /// Basic or <c>client_id</c>/<c>client_secret</c> in the form (public clients send <c>client_id</c> alone), and
-    /// <c>scope</c> is narrowed to the client's allowed scopes.
+    /// Basic or <c>client_id</c>/<c>client_secret</c> in the form, or with a signed <c>client_assertion</c>
+    /// (<c>private_key_jwt</c>; public clients send <c>client_id</c> alone), and <c>scope</c> is narrowed to the
+    /// client's allowed scopes. <c>grant_type=client_credentials</c> gives a registered confidential client that lists
+    /// it in <c>AllowedGrants</c> a token for itself (RFC 6749 §4.4, RFC 9068): <c>sub</c> = <c>client_id</c>, its
+    /// audiences (or the one <c>resource</c> named, RFC 8707), no refresh token.
     /// </remarks>
     [HttpPost("token")]
     [RunsBcrypt]
@@ -50,13 +54,15 @@ public sealed class TokenController(
     [Consumes("application/x-www-form-urlencoded")]
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,
-        "A field is missing or too long (`error: invalid_request`), `grant_type` is neither `password` nor `refresh_token` " +
-        "(`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
-        "or the refresh token is unknown, used, revoked, expired or another client's (`error: invalid_grant`).",
+        "A field is missing or too long (`error: invalid_request`), `grant_type` is not `password`, `refresh_token` or " +
+        "`client_credentials` (`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
+        "the refresh token is unknown, used, revoked, expired or another client's (`error: invalid_grant`), " +
+        "or `resource` is not one of the client's audiences (`error: invalid_target`).",
         OAuthError = "invalid_request", ExampleDetail = "The 'password' field is required.")]
     [ErrorResponse(StatusCodes.Status401Unauthorized,
         "Wrong username or password, or the account is locked out; the answer does not say which (`error: invalid_grant`). " +
-        "With registered clients also: the client is unknown, its secret is wrong or missing (`error: invalid_client`, " +
+        "With registered clients also: the client is unknown or disabled, its secret is wrong or missing, or its client " +
+        "assertion is invalid (signature, `iss`/`sub`, `aud`, `exp`) or was used already (`error: invalid_client`, " +
         "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
     [ErrorResponse(StatusCodes.Status403Forbidden,
@@ -65,14 +71,14 @@ public sealed class TokenController(
     public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
         var grant = request.GrantType ?? GrantTypes.Password;
-        if (grant is not (GrantTypes.Password or GrantTypes.RefreshToken))
+        if (!GrantTypes.All.Contains(grant))
         {
             return OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type",
-                $"grant_type '{request.GrantType}' is not supported; use 'password' or 'refresh_token'.");
+                $"grant_type '{request.GrantType}' is not supported; use 'password', 'refresh_token' or 'client_credentials'.");
         }
 
         // Before any password work: an unknown client costs no bcrypt.
-        var authentication = clients.Authenticate(Request, request.ClientId, request.ClientSecret);
+        var authentication = await clients.AuthenticateAsync(Request, request, cancellationToken);
         if (authentication.Client is not { } client)
         {
             return authentication.Refusal(Response);
@@ -83,10 +89,23 @@ public sealed class TokenController(
             return OAuthError(StatusCodes.Status400BadRequest, "unauthorized_client", $"This client may not use grant_type '{grant}'.");
         }
 
-        return grant == GrantTypes.Password
-            ? await PasswordGrantAsync(request, client, cancellationToken)
-            : await RefreshGrantAsync(request, client, cancellationToken);
+        return grant switch
+        {
+            GrantTypes.Password => await PasswordGrantAsync(request, client, cancellationToken),
+            GrantTypes.RefreshToken => await RefreshGrantAsync(request, client, cancellationToken),
+            // MayUse is true only for a registered client that lists the grant.
+            _ => await ClientCredentialsGrantAsync(request, client.Registration!, cancellationToken),
+        };
     }
+
+    private async Task<IActionResult> ClientCredentialsGrantAsync(TokenRequest request, RegisteredClient client, CancellationToken cancellationToken) =>
+        await clientCredentials.IssueAsync(client, request.Scope, request.Resource, cancellationToken) switch
+        {
+            ClientCredentialsOutcome.Issued(var token, var scope) => NoStore(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, null) { Scope = scope }),
+            ClientCredentialsOutcome.InvalidTarget(var detail) => OAuthError(StatusCodes.Status400BadRequest, "invalid_target", detail),
+            ClientCredentialsOutcome.RateLimited(var retryAfter) => ProblemResponses.TooManyRequests().ToResult(retryAfter),
+            var other => throw new InvalidOperationException($"Unhandled client-credentials outcome {other}."),
+        };
 
     private async Task<IActionResult> PasswordGrantAsync(TokenRequest request, AuthenticatedClient client, CancellationToken cancellationToken)
     {
@@ -152,10 +171,15 @@ public sealed class TokenController(
     private async Task<IActionResult> TokensAsync(User user, IssuedRefreshToken refresh, string? scope)
     {
         var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId, refresh.ClientId, refresh.AuthTime, scope);
+        return NoStore(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token) { Scope = scope });
+    }
+
+    private OkObjectResult NoStore(TokenResponse response)
+    {
         // RFC 6749 §5.1: token responses must not be cached.
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";
-        return Ok(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token) { Scope = scope });
+        return Ok(response);
     }
 
     private static IActionResult OAuthError(int status, string error, string detail) => ProblemResponses.OAuth(status, error, detail).ToResult();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using UserServices.Api.Clients;
 using UserServices.Api.Sessions;
 using UserServices.Api.Users;
 using UserServices.Data;
@@ -16,6 +17,7 @@ namespace UserServices.Api.Tokens;
 public sealed class TokenIntrospection(
     SigningKeys keys,
     IOptions<JwtOptions> options,
+    IOptions<ClientOptions> clients,
     UserServicesDbContext db,
     RefreshTokenStore refreshTokens,
     TimeProvider time)
@@ -41,10 +43,18 @@ public sealed class TokenIntrospection(
     private async Task<IntrospectionResponse> AccessTokenAsync(string token, CancellationToken cancellationToken)
     {
         var jwt = options.Value;
-        var validation = await Handler.ValidateTokenAsync(token, BearerAuthentication.ValidationParameters(keys, jwt));
+        var parameters = BearerAuthentication.ValidationParameters(keys, jwt);
+        // A client's own tokens are for the resource servers it calls, so their audiences count here too.
+        parameters.ValidAudiences = [jwt.Audience, .. clients.Value.Registered.SelectMany(c => c.Audiences)];
+        var validation = await Handler.ValidateTokenAsync(token, parameters);
         if (!validation.IsValid || validation.SecurityToken is not JsonWebToken access)
         {
             return IntrospectionResponse.Inactive;
+        }
+
+        if (MachineTokens.Is(access))
+        {
+            return MachineToken(access);
         }
 
         // The bearer check's own query and rule, so introspection and the API never disagree about a token.
@@ -74,6 +84,28 @@ public sealed class TokenIntrospection(
             AuthTime = long.TryParse(Claim(access, AccessTokenClaims.AuthTime), NumberStyles.None, CultureInfo.InvariantCulture, out var authTime) ? authTime : null,
         };
     }
+
+    /// <summary>
+    /// A client's own token counts while its client is registered and enabled: removing or disabling a compromised
+    /// client cuts it off at once for every resource server that introspects.
+    /// </summary>
+    private IntrospectionResponse MachineToken(JsonWebToken access) =>
+        clients.Value.Registered.Any(c => c.ClientId == access.Subject && c.Enabled)
+            ? new IntrospectionResponse
+            {
+                Active = true,
+                TokenType = "bearer",
+                Scope = Claim(access, AccessTokenClaims.Scope),
+                ClientId = access.Subject,
+                Subject = access.Subject,
+                Audience = access.Audiences.FirstOrDefault(),
+                Issuer = access.Issuer,
+                ExpiresAt = EpochTime.GetIntDate(access.ValidTo),
+                IssuedAt = EpochTime.GetIntDate(access.IssuedAt),
+                NotBefore = EpochTime.GetIntDate(access.ValidFrom),
+                TokenId = access.Id,
+            }
+            : IntrospectionResponse.Inactive;
 
     private async Task<IntrospectionResponse> RefreshTokenAsync(string token, CancellationToken cancellationToken)
     {

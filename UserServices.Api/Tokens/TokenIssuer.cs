@@ -36,17 +36,44 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
             claims[AccessTokenClaims.Scope] = scope;
         }
 
+        return Sign(claims, jwt.Audience, now, jwt.AccessTokenLifetime);
+    }
+
+    /// <summary>
+    /// A client's token for itself (client credentials, RFC 9068 §2.2): the client is the subject, no user claims,
+    /// no session; <c>aud</c> is the resource servers it is for.
+    /// </summary>
+    public IssuedToken IssueForClient(string clientId, IReadOnlyList<string> audiences, string? scope, TimeSpan lifetime)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [AccessTokenClaims.Subject] = clientId,
+            [AccessTokenClaims.ClientId] = clientId,
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            // One audience as a string, as the user tokens have it; several as the array RFC 7519 §4.1.3 allows.
+            [JwtRegisteredClaimNames.Aud] = audiences.Count == 1 ? audiences[0] : audiences.ToArray(),
+        };
+        if (!string.IsNullOrEmpty(scope))
+        {
+            claims[AccessTokenClaims.Scope] = scope;
+        }
+
+        return Sign(claims, audience: null, time.GetUtcNow().UtcDateTime, lifetime);
+    }
+
+    private IssuedToken Sign(Dictionary<string, object> claims, string? audience, DateTime now, TimeSpan lifetime)
+    {
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = jwt.Issuer,
-            Audience = jwt.Audience,
+            Issuer = options.Value.Issuer,
+            Audience = audience,
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + jwt.AccessTokenLifetime,
+            Expires = now + lifetime,
             TokenType = AccessTokenClaims.TokenType,
             SigningCredentials = keys.SigningCredentials,
             Claims = claims,
         };
-        return new IssuedToken(_handler.CreateToken(descriptor), (int)jwt.AccessTokenLifetime.TotalSeconds);
+        return new IssuedToken(_handler.CreateToken(descriptor), (int)lifetime.TotalSeconds);
     }
 }

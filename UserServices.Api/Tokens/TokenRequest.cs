@@ -1,15 +1,16 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using UserServices.Api.Clients;
 
 namespace UserServices.Api.Tokens;
 
 /// <summary>
 /// The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it, and the
-/// refresh grant (§6).
+/// refresh grant (§6), and the client-credentials grant (§4.4).
 /// </summary>
-public sealed class TokenRequest
+public sealed class TokenRequest : IClientCredentialFields
 {
-    /// <summary>Optional, as in the original (meaning <c>password</c>); else <c>password</c> or <c>refresh_token</c>.</summary>
+    /// <summary>Optional, as in the original (meaning <c>password</c>); else <c>password</c>, <c>refresh_token</c> or <c>client_credentials</c>.</summary>
     [FromForm(Name = "grant_type")]
     public string? GrantType { get; set; }
 
@@ -27,6 +28,13 @@ public sealed class TokenRequest
     [FromForm(Name = "scope")]
     public string? Scope { get; set; }
 
+    /// <summary>
+    /// For <c>client_credentials</c> (RFC 8707): the one resource server, of the client's configured audiences, the
+    /// token is for; absent: all of them.
+    /// </summary>
+    [FromForm(Name = "resource")]
+    public string? Resource { get; set; }
+
     /// <summary>The client (RFC 6749 §2.3.1 <c>client_secret_post</c>, or a public client's id); it becomes the token's <c>client_id</c>.</summary>
     [FromForm(Name = "client_id")]
     public string? ClientId { get; set; }
@@ -34,4 +42,12 @@ public sealed class TokenRequest
     /// <summary>A confidential client's secret, when it does not use HTTP Basic; ignored while no clients are registered.</summary>
     [FromForm(Name = "client_secret")]
     public string? ClientSecret { get; set; }
+
+    /// <summary><c>urn:ietf:params:oauth:client-assertion-type:jwt-bearer</c> with <c>client_assertion</c>: <c>private_key_jwt</c> (RFC 7523 §2.2).</summary>
+    [FromForm(Name = "client_assertion_type")]
+    public string? ClientAssertionType { get; set; }
+
+    /// <summary>A JWT signed with the client's registered key, instead of a secret.</summary>
+    [FromForm(Name = "client_assertion")]
+    public string? ClientAssertion { get; set; }
 }

@@ -2,12 +2,15 @@ using System.Text.Json.Serialization;
 
 namespace UserServices.Api.Tokens;
 
-/// <summary>RFC 6749 §5.1, as the original answered it, plus the refresh token and, when scopes were granted, the scope.</summary>
+/// <summary>
+/// RFC 6749 §5.1, as the original answered it, plus the refresh token (absent for client credentials, §4.4.3) and,
+/// when scopes were granted, the scope.
+/// </summary>
 public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("expires_in")] int ExpiresIn,
-    [property: JsonPropertyName("refresh_token")] string RefreshToken)
+    [property: JsonPropertyName("refresh_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken)
 {
     /// <summary>The granted scopes; absent when none were granted (always, while no clients are registered).</summary>
     [JsonPropertyName("scope")]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using UserServices.Api.Hosting;
@@ -21,8 +22,10 @@ public static class TokenServices
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<CredentialCheck>();
+        services.AddSingleton<ClientCredentialsGrant>();
         services.AddScoped<TokenIntrospection>();
         services.AddSingleton<ServerMetadata>();
+        services.AddSingleton<Clients.IAssertionAudiences>(sp => sp.GetRequiredService<ServerMetadata>());
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -33,7 +36,11 @@ public static class TokenServices
                 bearer.TokenValidationParameters = BearerAuthentication.ValidationParameters(keys, jwt.Value);
                 bearer.Events = BearerAuthentication.Events();
             });
-        services.AddAuthorization();
+        // Every [Authorize] endpoint acts on an account, so none takes a client's own token (the admin policy adds it too).
+        services.AddAuthorization(options => options.DefaultPolicy = new AuthorizationPolicyBuilder()
+            .RequireAuthenticatedUser()
+            .AddRequirements(AccountHolderRequirement.Instance)
+            .Build());
         return builder;
     }
 }

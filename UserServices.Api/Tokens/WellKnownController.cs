@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace UserServices.Api.Tokens;
 
@@ -7,7 +6,7 @@ namespace UserServices.Api.Tokens;
 [ApiController]
 [Route(".well-known")]
 [Tags("Well-known")]
-public sealed class WellKnownController(SigningKeys keys, ServerMetadata metadata, IOptions<JwtOptions> jwt) : ControllerBase
+public sealed class WellKnownController(SigningKeys keys, ServerMetadata metadata) : ControllerBase
 {
     /// <summary>The public keys tokens are signed with (JWKS). Empty with HS256: a shared secret is never published.</summary>
     [HttpGet("jwks.json")]
@@ -19,7 +18,7 @@ public sealed class WellKnownController(SigningKeys keys, ServerMetadata metadat
     [HttpGet("oauth-authorization-server")]
     [ResponseCache(Duration = 300, Location = ResponseCacheLocation.Client)]
     [ProducesResponseType<DiscoveryDocument>(StatusCodes.Status200OK, "application/json")]
-    public DiscoveryDocument AuthorizationServer() => metadata.For(Root());
+    public DiscoveryDocument AuthorizationServer() => metadata.For(metadata.RootOf(Request));
 
     /// <summary>
     /// The same metadata at the OpenID discovery address, where JwtBearer's <c>Authority</c> and most OAuth2 libraries
@@ -28,8 +27,5 @@ public sealed class WellKnownController(SigningKeys keys, ServerMetadata metadat
     [HttpGet("openid-configuration")]
     [ResponseCache(Duration = 300, Location = ResponseCacheLocation.Client)]
     [ProducesResponseType<DiscoveryDocument>(StatusCodes.Status200OK, "application/json")]
-    public DiscoveryDocument Discovery() => metadata.For(Root());
-
-    // Behind a proxy the public address comes from Jwt:PublicBaseUrl; the Host header is the client's to choose.
-    private string Root() => jwt.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
+    public DiscoveryDocument Discovery() => metadata.For(metadata.RootOf(Request));
 }

@@ -34,7 +34,8 @@ public sealed class ApiDocsTests(ServiceFixture<ApiDocsTests> fixture) : IClassF
         var profile = paths.GetProperty("/user/user").GetProperty("get");
         var requirement = profile.GetProperty("security").EnumerateArray().ShouldHaveSingleItem();
         requirement.PropertyNames().ShouldBe(["OAuth2PasswordBearer"]);
-        profile.GetProperty("responses").PropertyNames().Order(StringComparer.Ordinal).ShouldBe(["200", "401", "404"]);
+        // 403: a client's own token (client credentials) is valid but names no account.
+        profile.GetProperty("responses").PropertyNames().Order(StringComparer.Ordinal).ShouldBe(["200", "401", "403", "404"]);
         paths.GetProperty("/user/register").GetProperty("post").TryGetProperty("security", out _).ShouldBeFalse();
         paths.GetProperty("/user/token").GetProperty("post").TryGetProperty("security", out _).ShouldBeFalse();
     }

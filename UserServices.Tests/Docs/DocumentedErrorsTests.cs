@@ -52,6 +52,9 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             var settings = UserServicesApp.Defaults(DatabaseUrl);
             settings["Clients:0:ClientId"] = "resource-server";
             settings["Clients:0:ClientSecret"] = ClientSecret;
+            settings["Clients:1:ClientId"] = "machine";
+            settings["Clients:1:ClientSecret"] = ClientSecret;
+            settings["Clients:1:AllowedGrants:0"] = "client_credentials";
             WithClients = UserServicesApp.Start(settings);
             var mail = UserServicesApp.Defaults(DatabaseUrl);
             Configure(mail);
@@ -216,6 +219,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["POST /user/email/confirm/request"] = new()
         {
+            [403] = async () => await (await MachineAsync()).PostAsync("/user/email/confirm/request", null),
             [401] = () => Client().PostAsync("/user/email/confirm/request", null),
             [404] = async () => await (await DeletedAccountClientAsync("gone-confirm", fixture.WithMail)).PostAsync("/user/email/confirm/request", null),
             [409] = async () => await (await SignedInAsync("confirmed", fixture.WithMail)).PostAsync("/user/email/confirm/request", null),
@@ -242,6 +246,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["PUT /user/email"] = new()
         {
+            [403] = async () => await (await MachineAsync()).PutAsJsonAsync("/user/email", new { new_email = "x@example.com", password = Password }),
             [400] = async () => await (await SignedInAsync("email-400", fixture.WithMail)).PutAsJsonAsync("/user/email", new { new_email = "", password = "" }),
             [401] = () => Client().PutAsJsonAsync("/user/email", new { new_email = "x@example.com", password = Password }),
             [404] = async () => await (await DeletedAccountClientAsync("gone-email", fixture.WithMail)).PutAsJsonAsync("/user/email",
@@ -259,6 +264,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["DELETE /user/user"] = new()
         {
+            [403] = async () => await CloseAsync(await MachineAsync(), Password),
             [400] = async () => await CloseAsync(await SignedInAsync("closer-400"), "not the password"),
             [401] = () => CloseAsync(Client(), Password),
             [404] = async () => await CloseAsync(await DeletedAccountClientAsync("gone-closer"), Password),
@@ -292,6 +298,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["POST /user/logout"] = new()
         {
+            [403] = async () => await (await MachineAsync()).PostAsync("/user/logout", null),
             [401] = () => Client().PostAsync("/user/logout", null),
         },
         ["GET /user/sessions"] = new()
@@ -311,11 +318,13 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["GET /user/user"] = new()
         {
+            [403] = async () => await (await MachineAsync()).GetAsync("/user/user"),
             [401] = () => Client().GetAsync("/user/user"),
             [404] = async () => await (await DeletedAccountClientAsync("gone-profile")).GetAsync("/user/user"),
         },
         ["PUT /user/password"] = new()
         {
+            [403] = async () => await (await MachineAsync()).PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "another long passphrase" }),
             [400] = async () => await (await SignedInAsync("changer")).PutAsJsonAsync("/user/password", new { current_password = "", new_password = "" }),
             [401] = () => Client().PutAsJsonAsync("/user/password", new { current_password = Password, new_password = "another long passphrase" }),
             [404] = async () => await (await DeletedAccountClientAsync("gone-password")).PutAsJsonAsync("/user/password",
@@ -429,6 +438,16 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     private async Task<HttpClient> AdminAsync()
     {
         var token = await (await Client().PostAsync("/user/token", Form(("username", "root"), ("password", Password)))).ReadJsonAsync();
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
+        return client;
+    }
+
+    /// <summary>A client's own token (client credentials): valid, but for no account.</summary>
+    private async Task<HttpClient> MachineAsync()
+    {
+        var token = await (await Client(fixture.WithClients).PostAsync("/user/token",
+            Form(("grant_type", "client_credentials"), ("client_id", "machine"), ("client_secret", ClientSecret)))).ReadJsonAsync();
         var client = Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;

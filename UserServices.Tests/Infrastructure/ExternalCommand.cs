@@ -5,18 +5,25 @@ namespace UserServices.Tests.Infrastructure;
 /// <summary>A machine tool (podman, mmdebstrap…) run to its end with a deadline, everything it printed kept.</summary>
 public static class ExternalCommand
 {
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan within)
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's.</param>
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan within,
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");

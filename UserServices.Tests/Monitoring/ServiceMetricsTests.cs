@@ -146,6 +146,34 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 
+    [Fact]
+    public async Task Client_credentials_are_counted_by_client_and_outcome()
+    {
+        var settings = UserServicesApp.Defaults(await fixture.Server.CreateDatabaseAsync("MeteredClients"));
+        settings["RateLimits:ClientCredentialsPerClientPerMinute"] = "2";
+        foreach (var (index, client) in new[] { (0, "backend"), (1, "worker") })
+        {
+            settings[$"Clients:{index}:ClientId"] = client;
+            settings[$"Clients:{index}:ClientSecret"] = ClientSecret;
+            settings[$"Clients:{index}:AllowedGrants:0"] = "client_credentials";
+        }
+
+        await using var app = UserServicesApp.Start(settings);
+        using var counts = new OutcomeCounts(app);
+        Task<HttpResponseMessage> AskAsync(string client, params (string Key, string Value)[] more) => app.CreateClient().PostAsync("/user/token",
+            Form([("grant_type", "client_credentials"), ("client_id", client), ("client_secret", ClientSecret), .. more]));
+
+        (await AskAsync("backend")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await AskAsync("backend", ("resource", "https://elsewhere.example.com"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await AskAsync("backend")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await AskAsync("backend")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await AskAsync("worker")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        counts.Of("userservices.client_credentials").ShouldBe("backend:invalid_target=1 backend:issued=2 backend:rate_limited=1 worker:issued=1");
+    }
+
+    private const string ClientSecret = "metered-client-secret-0123456789abcdef";
+
     public sealed class Fixture(PostgresServer server) : ServiceFixture<ServiceMetricsTests>(server)
     {
         protected override void Configure(Dictionary<string, string?> settings)
@@ -178,12 +206,17 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
             };
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
             {
+                string? outcome = null, client = null;
                 foreach (var tag in tags)
                 {
-                    if (tag.Key is "outcome" or "cause")
-                    {
-                        _counts.AddOrUpdate((instrument.Name, (string)tag.Value!), value, (_, sum) => sum + value);
-                    }
+                    outcome = tag.Key is "outcome" or "cause" ? (string)tag.Value! : outcome;
+                    client = tag.Key == "client_id" ? (string)tag.Value! : client;
+                }
+
+                if (outcome is not null)
+                {
+                    // Counted by client too where the instrument says which ("backend:issued").
+                    _counts.AddOrUpdate((instrument.Name, client is null ? outcome : $"{client}:{outcome}"), value, (_, sum) => sum + value);
                 }
             });
             _listener.Start();

@@ -38,6 +38,14 @@ public sealed class NoClientsTests(NoClientsTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Client_credentials_needs_a_registered_client()
+    {
+        var response = await App.CreateClient().PostAsync("/user/token", Form(("grant_type", "client_credentials"), ("client_id", "anyone")));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "unauthorized_client", detail: "This client may not use grant_type 'client_credentials'.");
+    }
+
+    [Fact]
     public async Task Refresh_and_revoke_need_no_client()
     {
         var login = await (await App.PostTokenAsync(("username", "dave"), ("password", Password))).ReadJsonAsync();

@@ -74,9 +74,9 @@ public sealed class TokenEndpointTests(TokenEndpointTests.Fixture fixture) : ICl
     }
 
     [Fact]
-    public async Task Grant_type_other_than_password_is_400_unsupported_grant_type()
+    public async Task An_unknown_grant_type_is_400_unsupported_grant_type()
     {
-        var response = await App.PostTokenAsync(("grant_type", "client_credentials"), ("username", "alice"), ("password", Password));
+        var response = await App.PostTokenAsync(("grant_type", "authorization_code"), ("username", "alice"), ("password", Password));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "unsupported_grant_type");
     }

@@ -25,6 +25,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     public PhaseResult? LoginRedis { get; init; }
     public required IReadOnlyList<PhaseResult> SessionCheckOn { get; init; }
     public required IReadOnlyList<PhaseResult> SessionCheckOff { get; init; }
+    public required PhaseResult MachineSecret { get; init; }
+    public required PhaseResult MachineKey { get; init; }
 
     public bool AllPassed => _verdicts.All(passed => passed);
 
@@ -57,13 +59,16 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
             Rows(text, "6. logins alone, REDIS_URL set", LoginRedis);
         }
 
+        Rows(text, "7. client credentials, secret", MachineSecret);
+        Rows(text, "7. client credentials, private_key_jwt", MachineKey);
+
         for (var turn = 0; turn < SessionCheckOn.Count; turn++)
         {
             Rows(text, Inv($"8. profile alone, session check on ({turn + 1})"), SessionCheckOn[turn]);
             Rows(text, Inv($"8. profile alone, session check off ({turn + 1})"), SessionCheckOff[turn]);
         }
 
-        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis }.Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
+        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis, MachineSecret, MachineKey }.Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
         foreach (var load in errors)
         {
             text.AppendLine();
@@ -87,6 +92,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Target(text, "6. peak RSS (VmHWM), gate off, MB", Megabytes(PeakOpenKb), "≤ 150", value => value <= 150);
         Target(text, "6. process start → first 200 from /health/ready, s (default gate)", StartGated.TotalSeconds, "≤ 1.5", value => value <= 1.5);
         Target(text, "6. process start → first 200 from /health/ready, s (gate off)", StartOpen.TotalSeconds, "≤ 1.5", value => value <= 1.5);
+        Target(text, "7. client-credentials tokens/s, client_secret_basic (32 conns)", MachineSecret[MachineClients.SecretName].PerSecond, "≥ 1500", value => value >= 1500);
+        Target(text, "7. client-credentials tokens/s, private_key_jwt (32 conns; one assertion row each)", MachineKey[MachineClients.KeyName].PerSecond, "≥ 1500", value => value >= 1500);
         // Summed over the turns: each turn's windows are as long, so this is the ratio of the mean rates.
         Target(text, "8. profile rps with the session check ÷ without (turns summed)",
             SessionCheckOn.Sum(phase => phase[ProfileName].PerSecond) / SessionCheckOff.Sum(phase => phase[ProfileName].PerSecond), "≥ 0.90", value => value >= 0.90);

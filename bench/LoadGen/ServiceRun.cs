@@ -83,6 +83,18 @@ internal static class ServiceRun
             loginRedis = await Phase(service, "logins alone (REDIS_URL set)", pool.Login(4));
         }
 
+        // Registered clients make every token request authenticate a client, so these phases get a service of their own.
+        using var machine = new MachineClients();
+        var machineTarget = Targets.UserServices(options, secretKey, null, Password,
+            extraSettings: machine.Settings(Path.Combine(options.ResultsDir, $"{stamp}-bench-key.pub.pem")));
+        PhaseResult machineSecret, machineKey;
+        await using (var service = await ServiceProcess.StartAsync(machineTarget.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-machine.log"), options.PidFile))
+        {
+            Say($"service (two client-credentials clients) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
+            machineSecret = await Phase(service, "client credentials, secret", machine.Secret(32));
+            machineKey = await Phase(service, "client credentials, private_key_jwt", machine.PrivateKeyJwt(32));
+        }
+
         // What "a session that ends, ends at once" costs: the profile with the session read in the bearer check's
         // query and without it, two processes up side by side and measured in turns (on, off, on, off), so drift in
         // the machine's load falls on both alike.
@@ -119,6 +131,8 @@ internal static class ServiceRun
             LoginRedis = loginRedis,
             SessionCheckOn = checkedPhases,
             SessionCheckOff = uncheckedPhases,
+            MachineSecret = machineSecret,
+            MachineKey = machineKey,
         };
         var markdown = report.Render();
         var path = Path.Combine(options.ResultsDir, $"{stamp}.md");

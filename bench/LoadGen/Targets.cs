@@ -9,7 +9,9 @@ internal static class Targets
 {
     /// <summary>The Release build of UserServices: <c>dotnet UserServices.Api.dll</c>, ready when /health/ready (one SELECT 1) answers.</summary>
     /// <param name="sessionCheck">False: the bearer check does not read the session (<c>Sessions:CheckOnEveryRequest</c>), to measure what it costs.</param>
-    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null, bool sessionCheck = true)
+    /// <param name="extraSettings">More environment for the service (the registered clients of the client-credentials phases).</param>
+    public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null,
+        bool sessionCheck = true, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         ServiceLaunch Launch(int port, params string[] command) => new(
             "dotnet",
@@ -31,7 +33,7 @@ internal static class Targets
                 // Set: every token/register request counts its limits in Redis (two round trips per login).
                 ["REDIS_URL"] = redisUrl ?? "",
                 ["Sessions__CheckOnEveryRequest"] = sessionCheck ? "true" : "false",
-            },
+            }.Concat(extraSettings ?? new Dictionary<string, string>()).ToDictionary(),
             "/health/ready",
             port);
 
