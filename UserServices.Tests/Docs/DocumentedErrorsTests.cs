@@ -304,16 +304,19 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         ["GET /user/sessions"] = new()
         {
             [401] = () => Client().GetAsync("/user/sessions"),
+            [403] = async () => await (await MachineAsync()).GetAsync("/user/sessions"),
             [404] = async () => await (await DeletedAccountClientAsync("gone-sessions")).GetAsync("/user/sessions"),
         },
         ["DELETE /user/sessions"] = new()
         {
             [401] = () => Client().DeleteAsync("/user/sessions"),
+            [403] = async () => await (await MachineAsync()).DeleteAsync("/user/sessions"),
             [404] = async () => await (await DeletedAccountClientAsync("gone-sessions-all")).DeleteAsync("/user/sessions"),
         },
         ["DELETE /user/sessions/{id}"] = new()
         {
             [401] = () => Client().DeleteAsync($"/user/sessions/{Guid.NewGuid():N}"),
+            [403] = async () => await (await MachineAsync()).DeleteAsync($"/user/sessions/{Guid.NewGuid():N}"),
             [404] = async () => await (await SignedInAsync("session-ender")).DeleteAsync($"/user/sessions/{Guid.NewGuid():N}"),
         },
         ["GET /user/user"] = new()
