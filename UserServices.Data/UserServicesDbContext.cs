@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Data.Audit;
 using UserServices.Data.Clients;
 using UserServices.Data.Mail;
+using UserServices.Data.Passkeys;
 using UserServices.Data.Sessions;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
@@ -28,6 +29,12 @@ public abstract class UserServicesDbContext(DbContextOptions options)
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
 
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+
+    public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
+
+    /// <summary>Version 3 adds Identity's passkey table (see <see cref="PasskeyConfiguration"/>); fixed here rather
+    /// than read from the application's options so that <c>dotnet ef</c> builds the same model as the service.</summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version3;
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
