@@ -8,6 +8,7 @@ using UserServices.Api.Health;
 using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
 using UserServices.Api.Monitoring;
+using UserServices.Api.Passkeys;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Recovery;
@@ -43,6 +44,7 @@ builder.AddPasswordHashing();                 // bcrypt for Identity on dedicate
 builder.AddClients();                         // registered OAuth2 clients and how a request authenticates as one
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
+builder.AddPasskeys();                        // passkeys through JSON endpoints: ceremonies kept server-side, the grant
 builder.AddAuthRateLimiting();                // per-client and per-username limits
 builder.AddAdminApi();                        // /admin: find, lock, fix and remove accounts; read the audit log
 builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)

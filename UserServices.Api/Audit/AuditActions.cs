@@ -28,6 +28,13 @@ public static class AuditActions
     public const string EmailChangeRequested = "email.change_requested";
     public const string EmailChanged = "email.changed";
 
+    public const string PasskeyAdded = "passkey.added";
+    public const string PasskeyRenamed = "passkey.renamed";
+    public const string PasskeyRemoved = "passkey.removed";
+    public const string PasskeyRegistrationRefused = "passkey.registration_refused";
+    public const string LoginPasskey = "login.passkey";
+    public const string LoginPasskeyRefused = "login.passkey_refused";
+
     /// <summary>A client was refused for sending a client assertion (<c>private_key_jwt</c>) that was used already.</summary>
     public const string ClientAssertionReplayed = "client.assertion_replayed";
 }

@@ -1,14 +1,17 @@
 namespace UserServices.Api.Clients;
 
-/// <summary>The OAuth2 grants the token endpoint knows (RFC 6749 §4.3, §4.4 and §6).</summary>
+/// <summary>The OAuth2 grants the token endpoint knows (RFC 6749 §4.3, §4.4 and §6, and the passkey extension grant).</summary>
 public static class GrantTypes
 {
     public const string Password = "password";
     public const string RefreshToken = "refresh_token";
     public const string ClientCredentials = "client_credentials";
 
-    /// <summary>What a client with no <c>AllowedGrants</c> may use: a client gets tokens for itself only when listed so.</summary>
-    public static IReadOnlyList<string> Default { get; } = [Password, RefreshToken];
+    /// <summary>A passkey sign-in (an extension grant, RFC 6749 §4.5): a WebAuthn assertion for a ceremony begun at <c>/user/passkeys/login/options</c>.</summary>
+    public const string Passkey = "urn:userservices:params:oauth:grant-type:passkey";
 
-    public static IReadOnlyList<string> All { get; } = [Password, RefreshToken, ClientCredentials];
+    /// <summary>What a client with no <c>AllowedGrants</c> may use: a client gets tokens for itself only when listed so.</summary>
+    public static IReadOnlyList<string> Default { get; } = [Password, RefreshToken, Passkey];
+
+    public static IReadOnlyList<string> All { get; } = [Password, RefreshToken, ClientCredentials, Passkey];
 }

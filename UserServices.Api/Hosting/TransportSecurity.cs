@@ -27,7 +27,7 @@ public static class TransportSecurity
         builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<TransportOptions>>((cors, transport) => cors.AddPolicy(CorsPolicy, policy => policy
                 .WithOrigins(transport.Value.CorsOrigins)
-                .WithMethods("GET", "POST", "PUT")
+                .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
                 .WithHeaders("Authorization", "Content-Type")));
         return builder;
     }

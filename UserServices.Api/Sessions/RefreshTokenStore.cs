@@ -31,13 +31,15 @@ public sealed class RefreshTokenStore(
     /// <summary>
     /// Starts a sign-in session at a password login, for <paramref name="clientId"/> with the <paramref name="scope"/>
     /// granted, from <paramref name="origin"/>: its session row and first refresh token, saved with the
-    /// <paramref name="login"/> event in one save.
+    /// <paramref name="login"/> event in one save. <paramref name="authMethods"/>: how the person proved who they are
+    /// (RFC 8176 <c>amr</c> values, space-separated), kept on the session for every access token of it.
     /// </summary>
     public async Task<IssuedRefreshToken> IssueAsync(
-        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken)
+        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken,
+        string authMethods = SessionStore.PasswordMethod)
     {
         var now = Now();
-        var session = sessions.Start(user, clientId, origin, now);
+        var session = sessions.Start(user, clientId, origin, now, authMethods);
         var family = new RefreshToken
         {
             TokenHash = "",
@@ -285,7 +287,7 @@ public sealed class RefreshTokenStore(
     }
 
     private static IssuedRefreshToken Issued(string token, RefreshToken row) =>
-        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope);
+        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope, row.Session?.AuthMethods);
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

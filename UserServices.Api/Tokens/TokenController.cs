@@ -6,6 +6,7 @@ using UserServices.Api.Audit;
 using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
 using UserServices.Api.Monitoring;
+using UserServices.Api.Passkeys;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
 using UserServices.Api.Sessions;
@@ -27,6 +28,7 @@ public sealed class TokenController(
     UserNameThrottle throttle,
     ClientAuthentication clients,
     ClientCredentialsGrant clientCredentials,
+    PasskeySignIn passkeys,
     ServiceMetrics metrics,
     AuditLog audit,
     IOptions<JwtOptions> jwt,
@@ -47,6 +49,8 @@ public sealed class TokenController(
     /// client's allowed scopes. <c>grant_type=client_credentials</c> gives a registered confidential client that lists
     /// it in <c>AllowedGrants</c> a token for itself (RFC 6749 §4.4, RFC 9068): <c>sub</c> = <c>client_id</c>, its
     /// audiences (or the one <c>resource</c> named, RFC 8707), no refresh token.
+    /// <c>grant_type=urn:userservices:params:oauth:grant-type:passkey</c> with <c>ceremony_id</c> (from
+    /// <c>POST /user/passkeys/login/options</c>) and <c>credential</c> (the assertion as JSON) signs in with a passkey.
     /// </remarks>
     [HttpPost("token")]
     [RunsBcrypt]
@@ -55,8 +59,8 @@ public sealed class TokenController(
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "A field is missing or too long (`error: invalid_request`), `grant_type` is not `password`, `refresh_token` or " +
-        "`client_credentials` (`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
-        "the refresh token is unknown, used, revoked, expired or another client's (`error: invalid_grant`), " +
+        "`client_credentials` or the passkey grant (which needs passkeys on) (`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
+        "the refresh token is unknown, used, revoked, expired or another client's, or the passkey sign-in was refused (`error: invalid_grant`), " +
         "or `resource` is not one of the client's audiences (`error: invalid_target`).",
         OAuthError = "invalid_request", ExampleDetail = "The 'password' field is required.")]
     [ErrorResponse(StatusCodes.Status401Unauthorized,
@@ -93,6 +97,7 @@ public sealed class TokenController(
         {
             GrantTypes.Password => await PasswordGrantAsync(request, client, cancellationToken),
             GrantTypes.RefreshToken => await RefreshGrantAsync(request, client, cancellationToken),
+            GrantTypes.Passkey => await PasskeyGrantAsync(request, client, cancellationToken),
             // MayUse is true only for a registered client that lists the grant.
             _ => await ClientCredentialsGrantAsync(request, client.Registration!, cancellationToken),
         };
@@ -168,9 +173,20 @@ public sealed class TokenController(
         };
     }
 
+    private async Task<IActionResult> PasskeyGrantAsync(TokenRequest request, AuthenticatedClient client, CancellationToken cancellationToken) =>
+        await passkeys.SignInAsync(request.CeremonyId, request.Credential, client.ClientId ?? jwt.Value.DefaultClientId,
+            client.GrantScopes(request.Scope), HttpContext, cancellationToken) switch
+        {
+            PasskeySignInOutcome.SignedIn(var user, var session) => await TokensAsync(user, session, session.Scope),
+            PasskeySignInOutcome.Invalid(var detail) => OAuthError(StatusCodes.Status400BadRequest, "invalid_request", detail),
+            PasskeySignInOutcome.EmailNotConfirmed => ProblemResponses.EmailNotConfirmed().ToResult(),
+            PasskeySignInOutcome.Disabled => OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type", PasskeySetup.DisabledDetail),
+            _ => OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", PasskeySignIn.RefusedDetail),
+        };
+
     private async Task<IActionResult> TokensAsync(User user, IssuedRefreshToken refresh, string? scope)
     {
-        var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId, refresh.ClientId, refresh.AuthTime, scope);
+        var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId, refresh.ClientId, refresh.AuthTime, scope, refresh.AuthMethods);
         return NoStore(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token) { Scope = scope });
     }
 

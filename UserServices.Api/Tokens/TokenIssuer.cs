@@ -15,7 +15,9 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
     /// <param name="clientId">The requesting client; null: the request named none, so Jwt:DefaultClientId.</param>
     /// <param name="authTime">When the session's password login happened; null: it is happening now.</param>
     /// <param name="scope">The granted scopes, space-separated; null: none, and no <c>scope</c> claim.</param>
-    public IssuedToken Issue(User user, IEnumerable<string> roles, Guid sessionId, string? clientId = null, DateTime? authTime = null, string? scope = null)
+    /// <param name="authMethods">The session's RFC 8176 <c>amr</c> values, space-separated; null: no <c>amr</c> claim.</param>
+    public IssuedToken Issue(
+        User user, IEnumerable<string> roles, Guid sessionId, string? clientId = null, DateTime? authTime = null, string? scope = null, string? authMethods = null)
     {
         var jwt = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
@@ -34,6 +36,11 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
         if (!string.IsNullOrEmpty(scope))
         {
             claims[AccessTokenClaims.Scope] = scope;
+        }
+
+        if (!string.IsNullOrEmpty(authMethods))
+        {
+            claims[AccessTokenClaims.AuthMethods] = authMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
 
         return Sign(claims, jwt.Audience, now, jwt.AccessTokenLifetime);

@@ -6,7 +6,7 @@ namespace UserServices.Api.Tokens;
 
 /// <summary>
 /// The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it, and the
-/// refresh grant (§6), and the client-credentials grant (§4.4).
+/// refresh grant (§6), the client-credentials grant (§4.4), and the passkey grant.
 /// </summary>
 public sealed class TokenRequest : IClientCredentialFields
 {
@@ -34,6 +34,14 @@ public sealed class TokenRequest : IClientCredentialFields
     /// </summary>
     [FromForm(Name = "resource")]
     public string? Resource { get; set; }
+
+    /// <summary>For the passkey grant: the <c>ceremony_id</c> of <c>POST /user/passkeys/login/options</c>.</summary>
+    [FromForm(Name = "ceremony_id")]
+    public string? CeremonyId { get; set; }
+
+    /// <summary>For the passkey grant: the <c>PublicKeyCredential</c> <c>navigator.credentials.get</c> gave, as JSON.</summary>
+    [FromForm(Name = "credential")]
+    public string? Credential { get; set; }
 
     /// <summary>The client (RFC 6749 §2.3.1 <c>client_secret_post</c>, or a public client's id); it becomes the token's <c>client_id</c>.</summary>
     [FromForm(Name = "client_id")]

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace UserServices.Api.Passkeys;
+
+/// <summary>
+/// Fills in what <see cref="PasskeyOptions"/> leaves unset from the service's public address (<c>Jwt:PublicBaseUrl</c>,
+/// read from configuration by name: <c>Tokens</c> uses this folder, not the other way round).
+/// </summary>
+public sealed class PasskeyDefaults(IConfiguration configuration) : IPostConfigureOptions<PasskeyOptions>
+{
+    public const string PublicBaseUrlKey = "Jwt:PublicBaseUrl";
+
+    public void PostConfigure(string? name, PasskeyOptions options)
+    {
+        var publicBase = Uri.TryCreate(configuration[PublicBaseUrlKey], UriKind.Absolute, out var uri) ? uri : null;
+        if (string.IsNullOrEmpty(options.ServerDomain) && publicBase is not null)
+        {
+            options.ServerDomain = publicBase.Host;
+            if (options.Origins.Length == 0)
+            {
+                options.Origins = [publicBase.GetLeftPart(UriPartial.Authority)];
+            }
+        }
+
+        if (options.Enabled && options.Origins.Length == 0)
+        {
+            options.Origins = [$"https://{options.ServerDomain}"];
+        }
+
+        if (options.Enabled && string.IsNullOrEmpty(options.ServerName))
+        {
+            options.ServerName = options.ServerDomain;
+        }
+    }
+}
