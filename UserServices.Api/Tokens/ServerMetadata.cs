@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using UserServices.Api.Clients;
+using UserServices.Api.Passkeys;
 
 namespace UserServices.Api.Tokens;
 
@@ -8,7 +9,7 @@ namespace UserServices.Api.Tokens;
 /// algorithm, and the registered clients (which decide the authentication methods, grants and scopes). Its addresses
 /// are also what a client assertion's <c>aud</c> may name.
 /// </summary>
-public sealed class ServerMetadata(IOptions<JwtOptions> jwt, IOptions<ClientOptions> clients) : IAssertionAudiences
+public sealed class ServerMetadata(IOptions<JwtOptions> jwt, IOptions<ClientOptions> clients, IOptions<PasskeyOptions> passkeys) : IAssertionAudiences
 {
     public const string TokenPath = "/user/token";
     public const string JwksPath = "/.well-known/jwks.json";
@@ -42,7 +43,8 @@ public sealed class ServerMetadata(IOptions<JwtOptions> jwt, IOptions<ClientOpti
                 .. registered.Any(c => c.UsesKey) ? [KeyMethod] : Array.Empty<string>()];
         var confidentialMethods = methods.Where(m => m != "none").ToArray();
         var signingAlgorithms = registered.Any(c => c.UsesKey) ? ClientKeys.Algorithms : null;
-        var grants = registered.Count == 0 ? GrantTypes.Default : GrantTypes.All.Where(g => registered.Any(c => c.Grants.Contains(g))).ToArray();
+        var grants = (registered.Count == 0 ? GrantTypes.Default : GrantTypes.All.Where(g => registered.Any(c => c.Grants.Contains(g))))
+            .Where(g => g != GrantTypes.Passkey || passkeys.Value.Enabled).ToArray();
         var scopes = registered.SelectMany(c => c.AllowedScopes).Distinct(StringComparer.Ordinal).ToArray();
         return new DiscoveryDocument
         {
