@@ -141,7 +141,7 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
         refused.GetProperty("body").Str("error").ShouldBe("invalid_grant");
         refused.GetProperty("body").Str("detail").ShouldBe(PasskeySignIn.RefusedDetail);
         (await AuditActionsAsync("ada")).ShouldBe(
-            ["user.registered", "login.succeeded", "passkey.added", "login.passkey", "login.passkey", "passkey.renamed", "passkey.removed", "login.passkey_refused"]);
+            ["user.registered", "login.succeeded", "passkey.added", "login.passkey", "login.passkey", "passkey.renamed", "passkey.removed"]);
     }
 
     [Fact]
@@ -201,7 +201,9 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
 
         // Signed by the key, for a live ceremony, but with a counter below the one last seen: a cloned authenticator's mark.
         await (await GrantAsync(older, earlier)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, detail: PasskeySignIn.RefusedDetail, error: "invalid_grant");
-        (await AuditActionsAsync("erin")).Last().ShouldBe("login.passkey_refused");
+        (await SessionCountAsync("erin")).ShouldBe(2, "the password sign-in and the newer passkey sign-in");
+        var refusal = await App.WithDbAsync(db => db.AuditEvents.OrderBy(e => e.Id).LastAsync(e => e.Action == "login.passkey_refused"));
+        refusal.Detail!.ShouldContain("signature counter");
     }
 
     [Fact]
@@ -313,8 +315,9 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
         return opened;
     }
 
+    /// <summary>Calls a function of the page; its result comes back as JSON text, so nothing of Playwright's own is added to it.</summary>
     private static async Task<JsonElement> CallAsync(IPage page, string function, params object[] args) =>
-        await page.EvaluateAsync<JsonElement>($"(args) => window.{function}(...args)", args);
+        JsonDocument.Parse(await page.EvaluateAsync<string>($"async (args) => JSON.stringify(await window.{function}(...args))", args)).RootElement;
 
     private static async Task<string> CallStringAsync(IPage page, string function, string optionsJson) =>
         await page.EvaluateAsync<string>($"(options) => window.{function}(JSON.parse(options))", optionsJson);
