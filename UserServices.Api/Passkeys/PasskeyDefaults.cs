@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using UserServices.Api.Hosting;
 
 namespace UserServices.Api.Passkeys;
 
 /// <summary>
 /// Fills in what <see cref="PasskeyOptions"/> leaves unset from the service's public address (<c>Jwt:PublicBaseUrl</c>,
-/// read from configuration by name: <c>Tokens</c> uses this folder, not the other way round).
+/// read from configuration by name, its alias first: <c>Tokens</c> uses this folder, not the other way round).
 /// </summary>
 public sealed class PasskeyDefaults(IConfiguration configuration) : IPostConfigureOptions<PasskeyOptions>
 {
@@ -12,7 +13,7 @@ public sealed class PasskeyDefaults(IConfiguration configuration) : IPostConfigu
 
     public void PostConfigure(string? name, PasskeyOptions options)
     {
-        var publicBase = Uri.TryCreate(configuration[PublicBaseUrlKey], UriKind.Absolute, out var uri) ? uri : null;
+        var publicBase = Uri.TryCreate(SettingAliases.Read(configuration, PublicBaseUrlKey), UriKind.Absolute, out var uri) ? uri : null;
         if (string.IsNullOrEmpty(options.ServerDomain) && publicBase is not null)
         {
             options.ServerDomain = publicBase.Host;

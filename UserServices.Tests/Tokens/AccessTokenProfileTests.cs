@@ -34,8 +34,10 @@ public sealed class AccessTokenProfileTests(AccessTokenProfileTests.Fixture fixt
         JwtParts.Header(token).Str("typ").ShouldBe("at+jwt");
         var payload = JwtParts.Payload(token);
         payload.PropertyNames().Order(StringComparer.Ordinal).ShouldBe(
-            ["aud", "auth_time", "client_id", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
+            ["amr", "aud", "auth_time", "client_id", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
         payload.GetProperty("auth_time").GetInt64().ShouldBe(payload.GetProperty("iat").GetInt64());
+        // RFC 8176 §2: a password sign-in.
+        payload.GetProperty("amr").EnumerateArray().Select(v => v.GetString()).ShouldBe(["pwd"]);
     }
 
     [Fact]
@@ -91,6 +93,7 @@ public sealed class AccessTokenProfileTests(AccessTokenProfileTests.Fixture fixt
         var expected = new DateTimeOffset(loggedInAt).ToUnixTimeSeconds();
         JwtParts.Payload(first.Str("access_token")).GetProperty("auth_time").GetInt64().ShouldBe(expected);
         JwtParts.Payload(second.Str("access_token")).GetProperty("auth_time").GetInt64().ShouldBe(expected);
+        JwtParts.Payload(second.Str("access_token")).GetProperty("amr").EnumerateArray().Select(v => v.GetString()).ShouldBe(["pwd"], "the session's methods, kept through the refresh");
         JwtParts.Payload(second.Str("access_token")).GetProperty("iat").GetInt64().ShouldBeGreaterThan(expected + 3000);
     }
 }
