@@ -33,6 +33,8 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             settings["ADMIN_USERNAME"] = "root";
             settings["ADMIN_EMAIL"] = "root@example.com";
             settings["ADMIN_PASSWORD"] = Password;
+            // Passkeys on here; the service with clients has them off, for the answer that says so.
+            settings["Passkeys:ServerDomain"] = "localhost";
         }
 
         /// <summary>The same service with a registered confidential client: some errors exist only when clients do.</summary>
@@ -165,7 +167,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     }
 
     private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> Cases() => new(AdminCases(
-        AdminAsync, () => SignedInAsync($"member{Interlocked.Increment(ref _peer)}"), () => Client(), UserIdAsync))
+        AdminAsync, () => SignedInAsync($"member{Interlocked.Increment(ref _peer)}"), () => Client(), UserIdAsync).Concat(PasskeyCases()).ToDictionary())
     {
         ["POST /user/register"] = new()
         {
@@ -344,6 +346,53 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
     };
 
+    private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> PasskeyCases() => new()
+    {
+        ["POST /user/passkeys/options"] = new()
+        {
+            [401] = () => Client().PostAsync("/user/passkeys/options", null),
+            [403] = async () => await (await MachineAsync()).PostAsync("/user/passkeys/options", null),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-passkey-options")).PostAsync("/user/passkeys/options", null),
+        },
+        ["POST /user/passkeys"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("passkey-400")).PostAsJsonAsync("/user/passkeys", new { name = "" }),
+            [401] = () => Client().PostAsJsonAsync("/user/passkeys", new { }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/passkeys", new { }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-passkey")).PostAsJsonAsync("/user/passkeys",
+                new { ceremony_id = "unknown", credential = new { id = "x" } }),
+            [413] = async () => await (await SignedInAsync("passkey-413")).PostAsync("/user/passkeys", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("passkey-415")).PostAsync("/user/passkeys", new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["GET /user/passkeys"] = new()
+        {
+            [401] = () => Client().GetAsync("/user/passkeys"),
+            [403] = async () => await (await MachineAsync()).GetAsync("/user/passkeys"),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-passkeys")).GetAsync("/user/passkeys"),
+        },
+        ["PATCH /user/passkeys/{id}"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("passkey-rename-400")).PatchAsJsonAsync("/user/passkeys/AAAA", new { }),
+            [401] = () => Client().PatchAsJsonAsync("/user/passkeys/AAAA", new { name = "x" }),
+            [403] = async () => await (await MachineAsync()).PatchAsJsonAsync("/user/passkeys/AAAA", new { name = "x" }),
+            [404] = async () => await (await SignedInAsync("passkey-rename-404")).PatchAsJsonAsync("/user/passkeys/AAAA", new { name = "x" }),
+            [413] = async () => await (await SignedInAsync("passkey-rename-413")).PatchAsync("/user/passkeys/AAAA", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("passkey-rename-415")).PatchAsync("/user/passkeys/AAAA",
+                new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["DELETE /user/passkeys/{id}"] = new()
+        {
+            [401] = () => Client().DeleteAsync("/user/passkeys/AAAA"),
+            [403] = async () => await (await MachineAsync()).DeleteAsync("/user/passkeys/AAAA"),
+            [404] = async () => await (await SignedInAsync("passkey-remover")).DeleteAsync("/user/passkeys/AAAA"),
+        },
+        ["POST /user/passkeys/login/options"] = new()
+        {
+            [404] = () => Client(fixture.WithClients).PostAsync("/user/passkeys/login/options", null),
+            [429] = () => Repeat(client => client.PostAsync("/user/passkeys/login/options", null)),
+        },
+    };
+
     private Dictionary<string, Dictionary<int, Func<Task<HttpResponseMessage>>>> AdminCases(
         Func<Task<HttpClient>> admin, Func<Task<HttpClient>> member, Func<HttpClient> anonymous, Func<string, Task<int>> userId) => new()
         {
@@ -430,6 +479,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
                 [400] = async () => await (await admin()).GetAsync("/admin/audit?since=yesterday"),
                 [401] = () => anonymous().GetAsync("/admin/audit"),
                 [403] = async () => await (await member()).GetAsync("/admin/audit"),
+            },
+            ["GET /admin/users/{id}/passkeys"] = new()
+            {
+                [401] = () => anonymous().GetAsync("/admin/users/1/passkeys"),
+                [403] = async () => await (await member()).GetAsync("/admin/users/1/passkeys"),
+                [404] = async () => await (await admin()).GetAsync("/admin/users/999999/passkeys"),
+            },
+            ["DELETE /admin/users/{id}/passkeys/{passkeyId}"] = new()
+            {
+                [401] = () => anonymous().DeleteAsync("/admin/users/1/passkeys/AAAA"),
+                [403] = async () => await (await member()).DeleteAsync("/admin/users/1/passkeys/AAAA"),
+                [404] = async () => await (await admin()).DeleteAsync("/admin/users/1/passkeys/AAAA"),
             },
             ["GET /admin/users/email-collisions"] = new()
             {
