@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,4 +12,14 @@ namespace UserServices.Api.Passkeys;
 public sealed record PasskeyRegistrationRequest(
     [property: JsonPropertyName("ceremony_id")] string? CeremonyId,
     [property: JsonPropertyName("credential")] JsonElement? Credential,
-    [property: JsonPropertyName("name")] string? Name);
+    [property: JsonPropertyName("name")] string? Name)
+{
+    // A record prints every member, and MVC logs action arguments at Trace: the ceremony id and credential stay out.
+#pragma warning disable CA1822 // The compiler looks for exactly this instance signature.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("CeremonyId = (redacted), Credential = (redacted), Name = ").Append(Name);
+        return true;
+    }
+#pragma warning restore CA1822
+}

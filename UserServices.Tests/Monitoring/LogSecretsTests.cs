@@ -33,6 +33,7 @@ public sealed class LogSecretsTests(PostgresServer server)
             ["Clients__0__ClientId"] = "web",
             ["Clients__1__ClientId"] = "resource-server",
             ["Clients__1__ClientSecret"] = ClientSecret,
+            ["Passkeys__ServerDomain"] = "localhost",
             ["LOG_FORMAT"] = "json",
             ["Logging__LogLevel__Default"] = "Trace",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
@@ -96,6 +97,23 @@ public sealed class LogSecretsTests(PostgresServer server)
             change.Content = JsonContent.Create(new { current_password = Password, new_password = NewPassword });
             (await api.SendAsync(change)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
+
+        // Passkey ceremonies: their ids, in a registration's body and at the token endpoint, are not logged either.
+        var fresh = await SignInAsync(api, "carol", NewPassword);
+        secrets.AddRange(fresh);
+        using (var options = Bearer(api, fresh[0], HttpMethod.Post, "/user/passkeys/options"))
+        {
+            var begun = await (await api.SendAsync(options)).ReadJsonAsync();
+            secrets.Add(begun.Str("ceremony_id"));
+            using var complete = Bearer(api, fresh[0], HttpMethod.Post, "/user/passkeys");
+            complete.Content = JsonContent.Create(new { ceremony_id = begun.Str("ceremony_id"), credential = new { id = "x", type = "public-key" }, name = "Laptop" });
+            (await api.SendAsync(complete)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+
+        var login = await (await api.PostAsync("/user/passkeys/login/options", null)).ReadJsonAsync();
+        secrets.Add(login.Str("ceremony_id"));
+        (await api.PostAsync("/user/token", Form(("client_id", "web"), ("grant_type", "urn:userservices:params:oauth:grant-type:passkey"),
+            ("ceremony_id", login.Str("ceremony_id")), ("credential", "{\"id\":\"x\"}")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         var third = await SignInAsync(api, "carol", NewPassword);
         secrets.AddRange(third);
