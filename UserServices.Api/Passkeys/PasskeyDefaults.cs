@@ -13,7 +13,10 @@ public sealed class PasskeyDefaults(IConfiguration configuration) : IPostConfigu
 
     public void PostConfigure(string? name, PasskeyOptions options)
     {
-        var publicBase = Uri.TryCreate(SettingAliases.Read(configuration, PublicBaseUrlKey), UriKind.Absolute, out var uri) ? uri : null;
+        // Only an address a browser would run passkeys on: a domain (not an IP address) over https, or localhost.
+        // Any other PUBLIC_BASE_URL leaves passkeys off rather than stopping a service that worked before them.
+        var publicBase = Uri.TryCreate(SettingAliases.Read(configuration, PublicBaseUrlKey), UriKind.Absolute, out var uri)
+            && uri.HostNameType == UriHostNameType.Dns && (uri.Scheme == "https" || uri.Host == "localhost") ? uri : null;
         if (string.IsNullOrEmpty(options.ServerDomain) && publicBase is not null)
         {
             options.ServerDomain = publicBase.Host;

@@ -54,6 +54,19 @@ public sealed class PasskeySettingsTests(PostgresServer server)
         app.Logs.ShouldContain(line => line.Contains("Passkeys on: relying party auth.example.com, origins https://auth.example.com."));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:8000")]
+    [InlineData("http://auth.example.com")]
+    public async Task A_public_base_url_no_browser_would_run_passkeys_on_leaves_them_off_and_the_service_up(string publicBaseUrl)
+    {
+        var settings = UserServicesApp.Defaults(await server.CreateDatabaseAsync("passkeys_ip_base_" + publicBaseUrl.Length));
+        settings["PUBLIC_BASE_URL"] = publicBaseUrl;
+        await using var app = UserServicesApp.Start(settings);
+
+        await (await app.CreateClient().PostAsync("/user/passkeys/login/options", null))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound, detail: PasskeySetup.DisabledDetail);
+    }
+
     [Fact]
     public async Task The_grant_refuses_missing_fields_and_unknown_ceremonies_without_touching_anything()
     {

@@ -79,7 +79,8 @@ public sealed class DiscoveryTests(PostgresServer server) : IAsyncLifetime
         metadata.Str("introspection_endpoint").ShouldBe($"{PublicUrl}/user/introspect");
         // No authorization endpoint, so no response type can be true (RFC 8414 §2 still requires the member).
         Strings(metadata, "response_types_supported").ShouldBeEmpty();
-        Strings(metadata, "grant_types_supported").ShouldBe(["password", "refresh_token"]);
+        // PUBLIC_BASE_URL names the passkeys' relying party too, so the passkey grant is on.
+        Strings(metadata, "grant_types_supported").ShouldBe(["password", "refresh_token", "urn:userservices:params:oauth:grant-type:passkey"]);
         Strings(metadata, "token_endpoint_auth_methods_supported").ShouldBe(["none", "client_secret_basic", "client_secret_post"]);
         Strings(metadata, "revocation_endpoint_auth_methods_supported").ShouldBe(["none", "client_secret_basic", "client_secret_post"]);
         Strings(metadata, "introspection_endpoint_auth_methods_supported").ShouldBe(["client_secret_basic", "client_secret_post"]);
