@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using UserServices.Api.Passkeys;
+using UserServices.Tests.Infrastructure;
+
+namespace UserServices.Tests.Passkeys;
+
+/// <summary>
+/// A ceremony is taken once, whichever request gets there first, on PostgreSQL and on the embedded SQLite file alike:
+/// one <c>DELETE … RETURNING</c> decides. A take of the wrong kind or by another account spends nothing.
+/// </summary>
+public sealed class PasskeyCeremonyTests(PostgresServer server)
+{
+    [Fact]
+    public async Task Of_many_takes_at_once_exactly_one_gets_the_ceremony_on_postgres() =>
+        await ExactlyOneTakeAsync(UserServicesApp.Defaults(await server.CreateDatabaseAsync("passkey_ceremony_race")));
+
+    [Fact]
+    public async Task Of_many_takes_at_once_exactly_one_gets_the_ceremony_on_sqlite()
+    {
+        var directory = Directory.CreateTempSubdirectory("userservices-passkeys-").FullName;
+        try
+        {
+            await ExactlyOneTakeAsync(new Dictionary<string, string?>
+            {
+                ["SECRET_KEY"] = UserServicesApp.SecretKey,
+                ["BCRYPT_WORK_FACTOR"] = "4",
+                ["Database:SqlitePath"] = Path.Combine(directory, "users.db"),
+            });
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task ExactlyOneTakeAsync(Dictionary<string, string?> settings)
+    {
+        settings["Passkeys:ServerDomain"] = "localhost";
+        await using var app = UserServicesApp.Start(settings);
+        var owner = (await app.RegisterAndSignInAsync("owner", "correct horse battery")).AccessToken;
+        var userId = int.Parse(JwtParts.Payload(owner).Str("sub"), System.Globalization.CultureInfo.InvariantCulture);
+        var id = await InScopeAsync(app, c => c.BeginAsync(PasskeyCeremonies.Register, userId, "{\"state\":1}", CancellationToken.None));
+
+        (await InScopeAsync(app, c => c.TakeAsync(id, PasskeyCeremonies.Login, null, CancellationToken.None))).ShouldBeNull("a sign-in cannot spend a registration");
+        (await InScopeAsync(app, c => c.TakeAsync(id, PasskeyCeremonies.Register, userId + 1, CancellationToken.None))).ShouldBeNull("nor another account");
+
+        var takes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => InScopeAsync(app, c => c.TakeAsync(id, PasskeyCeremonies.Register, userId, CancellationToken.None)))));
+
+        var taken = takes.Where(t => t is not null).ShouldHaveSingleItem()!;
+        taken.State.ShouldBe("{\"state\":1}");
+        taken.UserId.ShouldBe(userId);
+        (await app.WithDbAsync(db => Task.FromResult(db.PasskeyCeremonies.Count()))).ShouldBe(0);
+    }
+
+    private static async Task<T> InScopeAsync<T>(UserServicesApp app, Func<PasskeyCeremonies, Task<T>> work)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<PasskeyCeremonies>());
+    }
+}
