@@ -26,6 +26,7 @@ public static class ApiDocs
                     new() { Name = "User", Description = "Create an account; read the bearer's own profile; change its password; close it." },
                     new() { Name = "Auth", Description = "Get bearer tokens (OAuth2 password and refresh grants), revoke them, introspect them, sign out." },
                     new() { Name = "Sessions", Description = "Where the bearer is signed in; end one sign-in or all the others." },
+                    new() { Name = "Passkeys", Description = "Add passkeys (WebAuthn) to an account, list, rename and remove them; begin a passkey sign-in (finished at the token endpoint)." },
                     new() { Name = "Account recovery", Description = "Reset a forgotten password by mailed link; confirm or change the email address." },
                     new() { Name = "Admin", Description = "For accounts holding the 'admin' role: find, change, lock and remove accounts; read the audit log." },
                     new() { Name = "Well-known", Description = "Discovery metadata and the public signing keys (JWKS)." },
