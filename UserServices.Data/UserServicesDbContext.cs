@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using UserServices.Data.Audit;
 using UserServices.Data.Clients;
 using UserServices.Data.Mail;
@@ -32,9 +33,18 @@ public abstract class UserServicesDbContext(DbContextOptions options)
 
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
 
-    /// <summary>Version 3 adds Identity's passkey table (see <see cref="PasskeyConfiguration"/>); fixed here rather
-    /// than read from the application's options so that <c>dotnet ef</c> builds the same model as the service.</summary>
-    protected override Version SchemaVersion => IdentitySchemaVersions.Version3;
+    /// <summary>
+    /// Identity builds its tables for the schema version in the application's <see cref="IdentityOptions"/>
+    /// (version 3: its passkey table, see <see cref="PasskeyConfiguration"/>). A context made without the application
+    /// — by a tool, a migration test, a command — gets those options from here, so every context has the same model.
+    /// </summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider is null)
+        {
+            optionsBuilder.UseApplicationServiceProvider(IdentitySchema.Services);
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -36,8 +36,8 @@ public static class IdentitySetup
         services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutPolicyOptions>>((identity, lockout) =>
         {
             identity.User.RequireUniqueEmail = true;
-            // Version 3: Identity's passkey table (UserServicesDbContext fixes the same version for dotnet ef).
-            identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+            // Version 3: Identity's passkey table (a context made without the service gets the same, see IdentitySchema).
+            identity.Stores.SchemaVersion = IdentitySchema.Version;
             // Identity's ASCII list refused 'Zoë' as "not letters or digits"; UserNameRule decides instead.
             identity.User.AllowedUserNameCharacters = "";
             identity.Lockout.AllowedForNewUsers = true;

@@ -84,12 +84,13 @@ public sealed class AdminAccessTests(AdminAccessTests.Fixture fixture) : IClassF
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value)))
             .ToList();
         operations.Select(o => o.Name).Order(StringComparer.Ordinal).ShouldBe([
-            "DELETE /admin/users/{id}", "DELETE /admin/users/{id}/sessions/{sid}", "GET /admin/audit", "GET /admin/users", "GET /admin/users/email-collisions", "GET /admin/users/{id}",
+            "DELETE /admin/users/{id}", "DELETE /admin/users/{id}/passkeys/{passkeyId}", "DELETE /admin/users/{id}/sessions/{sid}", "GET /admin/audit",
+            "GET /admin/users", "GET /admin/users/email-collisions", "GET /admin/users/{id}", "GET /admin/users/{id}/passkeys",
             "GET /admin/users/{id}/sessions", "PATCH /admin/users/{id}",
             "POST /admin/users/{id}/lock", "POST /admin/users/{id}/logout", "POST /admin/users/{id}/unlock", "PUT /admin/users/{id}/password"]);
         operations.ShouldAllBe(o => o.Operation.GetProperty("tags")[0].GetString() == "Admin");
         var schemas = document.GetProperty("components").GetProperty("schemas");
-        foreach (var schema in new[] { "AdminUser", "AdminUserPage", "AuditEntry", "AuditPage", "EmailCollision", "LockRequest", "SessionList", "SessionView", "SetPasswordRequest", "UpdateUserRequest" })
+        foreach (var schema in new[] { "AdminUser", "AdminUserPage", "AuditEntry", "AuditPage", "EmailCollision", "LockRequest", "PasskeyList", "PasskeyView", "SessionList", "SessionView", "SetPasswordRequest", "UpdateUserRequest" })
         {
             schemas.TryGetProperty(schema, out _).ShouldBeTrue(schema);
         }

@@ -23,7 +23,7 @@ public sealed class OpenApiDocumentTests(ServiceFixture<OpenApiDocumentTests> fi
 
         document.GetProperty("info").Str("title").ShouldBe("User Services API");
         document.GetProperty("info").Str("description").ShouldNotBeNullOrWhiteSpace();
-        document.GetProperty("tags").EnumerateArray().Select(t => t.Str("name")).ShouldBe(["User", "Auth", "Sessions", "Account recovery", "Admin", "Well-known"], ignoreOrder: true);
+        document.GetProperty("tags").EnumerateArray().Select(t => t.Str("name")).ShouldBe(["User", "Auth", "Sessions", "Passkeys", "Account recovery", "Admin", "Well-known"], ignoreOrder: true);
         document.GetProperty("tags").EnumerateArray().ShouldAllBe(t => !string.IsNullOrWhiteSpace(t.GetProperty("description").GetString()));
         var paths = document.GetProperty("paths");
         Tags(paths, "/user/register", "post").ShouldBe(["User"]);
