@@ -101,7 +101,8 @@ public sealed class PasskeyRegistration(
             {
                 PublicKey = info.PublicKey,
                 Name = name,
-                CreatedAt = info.CreatedAt,
+                // The service's clock, as every other time it records (Identity's handler reads the system's).
+                CreatedAt = time.GetUtcNow(),
                 SignCount = info.SignCount,
                 Transports = info.Transports,
                 IsUserVerified = info.IsUserVerified,

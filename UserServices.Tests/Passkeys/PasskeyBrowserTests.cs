@@ -174,6 +174,23 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
     }
 
     [Fact]
+    public async Task A_ceremony_begun_on_one_replica_is_finished_on_another()
+    {
+        var (page, _) = await RegisteredAsync("bodil");
+        var settings = UserServicesApp.Defaults(service.DatabaseUrl);
+        settings["Passkeys:ServerDomain"] = "localhost";
+        settings["Passkeys:Origins:0"] = service.Page.Origin;
+        await using var other = UserServicesApp.Start(settings);
+        var (ceremony, options) = await LoginOptionsAsync();
+        var assertion = await GetCredentialAsync(page, options);
+
+        var response = await other.PostTokenAsync(("grant_type", PasskeySignIn.GrantType), ("ceremony_id", ceremony), ("credential", assertion));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await GrantAsync(ceremony, assertion)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the first replica finds it used");
+    }
+
+    [Fact]
     public async Task An_assertion_made_on_an_origin_the_service_does_not_know_is_refused()
     {
         var (page, _) = await RegisteredAsync("dmitri");
