@@ -37,6 +37,8 @@ public sealed class PasskeySignIn(
     /// <summary>An assertion is a few hundred bytes; this bounds what is parsed.</summary>
     public const int MaxCredentialLength = 16 * 1024;
 
+    public const string EmailNotConfirmedDetail = "The passkey is valid, but the account's email address is not confirmed yet.";
+
     public const string RefusedDetail = "The passkey sign-in was refused: the ceremony is unknown, used or expired, or the passkey is not valid here.";
 
     /// <summary>

@@ -70,7 +70,7 @@ public sealed class TokenController(
         "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
     [ErrorResponse(StatusCodes.Status403Forbidden,
-        "`Accounts:RequireConfirmedEmail` is on and the password is right, but the account's email is not confirmed (`error: email_not_confirmed`).",
+        "`Accounts:RequireConfirmedEmail` is on and the password (or passkey) is right, but the account's email is not confirmed (`error: email_not_confirmed`).",
         OAuthError = "email_not_confirmed", ExampleDetail = ProblemResponses.EmailNotConfirmedDetail)]
     public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
@@ -179,7 +179,7 @@ public sealed class TokenController(
         {
             PasskeySignInOutcome.SignedIn(var user, var session) => await TokensAsync(user, session, session.Scope),
             PasskeySignInOutcome.Invalid(var detail) => OAuthError(StatusCodes.Status400BadRequest, "invalid_request", detail),
-            PasskeySignInOutcome.EmailNotConfirmed => ProblemResponses.EmailNotConfirmed().ToResult(),
+            PasskeySignInOutcome.EmailNotConfirmed => OAuthError(StatusCodes.Status403Forbidden, "email_not_confirmed", PasskeySignIn.EmailNotConfirmedDetail),
             PasskeySignInOutcome.Disabled => OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type", PasskeySetup.DisabledDetail),
             _ => OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", PasskeySignIn.RefusedDetail),
         };
