@@ -6,7 +6,7 @@ namespace UserServices.Api.Admin;
 public static class AdminApi
 {
     /// <summary>The <c>/admin</c> endpoints: the policy that checks the admin role on each request, and their services.</summary>
-    public static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddAuthorizationBuilder().AddPolicy(CurrentAdminRequirement.Policy, policy => policy

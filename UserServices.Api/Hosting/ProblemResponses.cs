@@ -15,7 +15,7 @@ public static class ProblemResponses
 
     public const string AccountGoneDetail = "The account this token was issued for no longer exists.";
 
-    public static WebApplicationBuilder AddProblemResponses(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddProblemResponses(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Decorate(context.ProblemDetails, context.HttpContext));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
