@@ -68,11 +68,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         await _cluster.StartServerAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await App.CreateClient().GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(
+            async () => (await App.CreateClient().GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+            "not ready again after the database came back", TimeSpan.FromSeconds(10));
 
         (await App.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var profile = await bearer.GetAsync("/user/user");

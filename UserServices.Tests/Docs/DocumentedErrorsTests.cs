@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserServices.Api.Passwords;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Docs;
 
@@ -183,18 +184,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["POST /user/token"] = new()
         {
-            [400] = () => Client().PostAsync("/user/token", Form(("username", "someone"))),
-            [401] = () => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password"))),
+            [400] = () => Client().PostAsync("/user/token", OAuthRequests.Form(("username", "someone"))),
+            [401] = () => Client().PostAsync("/user/token", OAuthRequests.Form(("username", "nobody"), ("password", "wrong password"))),
             [413] = () => Client().PostAsync("/user/token", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/token", new { username = "x", password = "y" }),
-            [429] = () => Repeat(client => client.PostAsync("/user/token", Form(("username", "limited"), ("password", "wrong password")))),
+            [429] = () => Repeat(client => client.PostAsync("/user/token", OAuthRequests.Form(("username", "limited"), ("password", "wrong password")))),
             [403] = async () =>
             {
                 (await Client(fixture.WithMail).PostAsJsonAsync("/user/register", new { username = "unconfirmed", email = "unconfirmed@example.com", password = Password }))
                     .StatusCode.ShouldBe(HttpStatusCode.Created);
-                return await Client(fixture.WithMail).PostAsync("/user/token", Form(("username", "unconfirmed"), ("password", Password)));
+                return await Client(fixture.WithMail).PostAsync("/user/token", OAuthRequests.Form(("username", "unconfirmed"), ("password", Password)));
             },
-            [503] = () => WhileTheGateIsFull(() => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password")))),
+            [503] = () => WhileTheGateIsFull(() => Client().PostAsync("/user/token", OAuthRequests.Form(("username", "nobody"), ("password", "wrong password")))),
         },
         ["POST /user/password/forgot"] = new()
         {
@@ -282,17 +283,17 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["POST /user/revoke"] = new()
         {
-            [400] = () => Client().PostAsync("/user/revoke", Form(("token_type_hint", "refresh_token"))),
-            [401] = () => fixture.WithClients.CreateClient().PostAsync("/user/revoke", Form(("token", "unknown"), ("client_id", "unregistered"))),
+            [400] = () => Client().PostAsync("/user/revoke", OAuthRequests.Form(("token_type_hint", "refresh_token"))),
+            [401] = () => fixture.WithClients.CreateClient().PostAsync("/user/revoke", OAuthRequests.Form(("token", "unknown"), ("client_id", "unregistered"))),
             [413] = () => Client().PostAsync("/user/revoke", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/revoke", new { token = "x" }),
-            [429] = () => Repeat(client => client.PostAsync("/user/revoke", Form(("token", "unknown")))),
+            [429] = () => Repeat(client => client.PostAsync("/user/revoke", OAuthRequests.Form(("token", "unknown")))),
         },
         ["POST /user/introspect"] = new()
         {
             [400] = () => fixture.WithClients.CreateClient().PostAsync("/user/introspect",
-                Form(("client_id", "resource-server"), ("client_secret", ClientSecret))),
-            [401] = () => Client().PostAsync("/user/introspect", Form(("token", "anything"))),
+                OAuthRequests.Form(("client_id", "resource-server"), ("client_secret", ClientSecret))),
+            [401] = () => Client().PostAsync("/user/introspect", OAuthRequests.Form(("token", "anything"))),
             [413] = () => Client().PostAsync("/user/introspect", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/introspect", new { token = "x" }),
         },
@@ -440,7 +441,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
 
     private async Task<HttpClient> AdminAsync()
     {
-        var token = await (await Client().PostAsync("/user/token", Form(("username", "root"), ("password", Password)))).ReadJsonAsync();
+        var token = await (await Client().PostAsync("/user/token", OAuthRequests.Form(("username", "root"), ("password", Password)))).ReadJsonAsync();
         var client = Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
@@ -450,7 +451,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     private async Task<HttpClient> MachineAsync()
     {
         var token = await (await Client(fixture.WithClients).PostAsync("/user/token",
-            Form(("grant_type", "client_credentials"), ("client_id", "machine"), ("client_secret", ClientSecret)))).ReadJsonAsync();
+            OAuthRequests.Form(("grant_type", "client_credentials"), ("client_id", "machine"), ("client_secret", ClientSecret)))).ReadJsonAsync();
         var client = Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
@@ -478,7 +479,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         (await Client(app).PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         await App.WithDbAsync(db => db.Users.Where(u => u.UserName == username).ExecuteUpdateAsync(u => u.SetProperty(x => x.EmailConfirmed, true)));
-        var token = await (await Client(app).PostAsync("/user/token", Form(("username", username), ("password", Password)))).ReadJsonAsync();
+        var token = await (await Client(app).PostAsync("/user/token", OAuthRequests.Form(("username", username), ("password", Password)))).ReadJsonAsync();
         var client = Client(app);
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
@@ -493,17 +494,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         }
 
         (await send()).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (fixture.Smtp.To($"{username}@example.com").FirstOrDefault(m => m.Subject == subject) is { } mail)
-            {
-                return MailLinks.TokenIn(mail);
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no '{subject}' mail to {username}");
-            await Task.Delay(50);
-        }
+        return MailLinks.TokenIn((await fixture.Smtp.WaitForSubjectAsync($"{username}@example.com", subject))[0]);
     }
 
     private static Task<HttpResponseMessage> CloseAsync(HttpClient client, string password) =>
@@ -547,8 +538,6 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         }
     }
 
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 
     private static ByteArrayContent Oversized(string mediaType)
     {

@@ -94,12 +94,11 @@ public sealed class GracefulShutdownTests(PostgresServer server)
     {
         var api = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(60) };
         var login = api.PostAsync("/user/token", new FormUrlEncodedContent([KeyValuePair.Create("username", "olga"), KeyValuePair.Create("password", Password)]));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!service.Output.Any(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/user/token", StringComparison.Ordinal)))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the login never reached the service\n" + string.Join('\n', service.Output));
-            await Task.Delay(20);
-        }
+        await Eventually.ValueAsync(
+            () => Task.FromResult(service.Output.Any(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/user/token", StringComparison.Ordinal))),
+            started => started,
+            _ => "the login never reached the service\n" + string.Join('\n', service.Output),
+            TimeSpan.FromSeconds(10));
 
         await Task.Delay(300);
         login.IsCompleted.ShouldBeFalse("the login answered before SIGTERM: bcrypt was too fast to test a shutdown during it");

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Monitoring;
 
@@ -47,19 +48,19 @@ public sealed class LogSecretsTests(PostgresServer server)
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await api.PostAsJsonAsync("/user/register", new { username = "carol", email = "carol@example.com", password = Password }))
             .StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await api.PostAsync("/user/token", Form(("client_id", "web"), ("username", "carol"), ("password", WrongPassword))))
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", "carol"), ("password", WrongPassword))))
             .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var first = await SignInAsync(api, "carol", Password);
         secrets.AddRange(first);
         var admin = await SignInAsync(api, "root", AdminPassword);
         secrets.AddRange(admin);
 
-        var refreshed = await api.PostAsync("/user/token", Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1])));
+        var refreshed = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1])));
         refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = await refreshed.ReadJsonAsync();
         var second = new[] { body.Str("access_token"), body.Str("refresh_token") };
         secrets.AddRange(second);
-        (await api.PostAsync("/user/token", Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1] + "x"))))
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1] + "x"))))
             .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         using (var bearer = Bearer(api, second[0]))
@@ -73,13 +74,13 @@ public sealed class LogSecretsTests(PostgresServer server)
             (await api.SendAsync(forged)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
 
-        using (var introspect = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = Form(("token", second[0])) })
+        using (var introspect = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = OAuthRequests.Form(("token", second[0])) })
         {
             introspect.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"resource-server:{ClientSecret}")));
             (await api.SendAsync(introspect)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        using (var wrongSecret = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = Form(("token", second[1])) })
+        using (var wrongSecret = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = OAuthRequests.Form(("token", second[1])) })
         {
             wrongSecret.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"resource-server:{ClientSecret}-wrong")));
             (await api.SendAsync(wrongSecret)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -99,7 +100,7 @@ public sealed class LogSecretsTests(PostgresServer server)
 
         var third = await SignInAsync(api, "carol", NewPassword);
         secrets.AddRange(third);
-        (await api.PostAsync("/user/revoke", Form(("client_id", "web"), ("token", third[1])))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsync("/user/revoke", OAuthRequests.Form(("client_id", "web"), ("token", third[1])))).StatusCode.ShouldBe(HttpStatusCode.OK);
         using (var logout = Bearer(api, admin[0], HttpMethod.Post, "/user/logout"))
         {
             (await api.SendAsync(logout)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
@@ -126,7 +127,7 @@ public sealed class LogSecretsTests(PostgresServer server)
 
     private static async Task<string[]> SignInAsync(HttpClient api, string username, string password)
     {
-        var response = await api.PostAsync("/user/token", Form(("client_id", "web"), ("username", username), ("password", password)));
+        var response = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", username), ("password", password)));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var body = await response.ReadJsonAsync();
         return [body.Str("access_token"), body.Str("refresh_token")];
@@ -139,6 +140,4 @@ public sealed class LogSecretsTests(PostgresServer server)
         return request;
     }
 
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 }
