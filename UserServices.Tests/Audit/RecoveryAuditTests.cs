@@ -249,11 +249,7 @@ public sealed class RecoveryAuditTests(RecoveryAuditTests.Fixture fixture) : ICl
     private static HttpRequestMessage CloseRequest(string password) =>
         new(HttpMethod.Delete, "/user/user") { Content = JsonContent.Create(new { password }) };
 
-    private async Task<string> ResetTokenForAsync(string userName)
-    {
-        (await Anonymous().PostAsJsonAsync("/user/password/forgot", new { email = $"{userName}@example.com" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        return MailLinks.TokenIn(await WaitForResetAsync($"{userName}@example.com"));
-    }
+    private Task<string> ResetTokenForAsync(string userName) => ResetMail.RequestTokenAsync(Anonymous(), Smtp, $"{userName}@example.com");
 
     private Task<HttpResponseMessage> ResetAsync(string token, string newPassword) =>
         Anonymous().PostAsJsonAsync("/user/password/reset", new { token, new_password = newPassword });
