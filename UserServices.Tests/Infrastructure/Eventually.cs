@@ -8,10 +8,15 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultWithin = TimeSpan.FromSeconds(30);
 
-    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan DefaultEvery = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The first value <paramref name="probe"/> gives that <paramref name="accept"/> takes; <paramref name="because"/> describes the last one at the deadline.</summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> accept, Func<T, string> because, TimeSpan? within = null)
+    /// <summary>
+    /// The first value <paramref name="probe"/> gives that <paramref name="accept"/> takes; <paramref name="because"/>
+    /// describes the last one at the deadline. A probe that costs the service something (a registration's bcrypt)
+    /// asks less often, <paramref name="every"/>.
+    /// </summary>
+    public static async Task<T> ValueAsync<T>(
+        Func<Task<T>> probe, Func<T, bool> accept, Func<T, string> because, TimeSpan? within = null, TimeSpan? every = null)
     {
         var deadline = DateTime.UtcNow + (within ?? DefaultWithin);
         while (true)
@@ -23,7 +28,7 @@ public static class Eventually
             }
 
             DateTime.UtcNow.ShouldBeLessThan(deadline, because(value));
-            await Task.Delay(Every);
+            await Task.Delay(every ?? DefaultEvery);
         }
     }
 
