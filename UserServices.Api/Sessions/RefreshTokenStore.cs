@@ -34,10 +34,11 @@ public sealed class RefreshTokenStore(
     /// <paramref name="login"/> event in one save.
     /// </summary>
     public async Task<IssuedRefreshToken> IssueAsync(
-        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken)
+        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken,
+        string authMethods = SessionStore.PasswordMethod)
     {
         var now = Now();
-        var session = sessions.Start(user, clientId, origin, now);
+        var session = sessions.Start(user, clientId, origin, now, authMethods);
         var family = new RefreshToken
         {
             TokenHash = "",
@@ -52,7 +53,7 @@ public sealed class RefreshTokenStore(
         db.RefreshTokens.Add(row);
         audit.AddTo(db, login);
         await db.SaveChangesAsync(cancellationToken);
-        return Issued(token, row);
+        return Issued(token, row, session.AuthMethods);
     }
 
     /// <param name="clientId">With registered clients, the authenticated client, which must be the one the token was issued to; else null.</param>
@@ -166,7 +167,7 @@ public sealed class RefreshTokenStore(
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id).SetProperty(x => x.SuccessorSealed, successorSealed), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         metrics.RecordRefresh(RefreshResult.Rotated);
-        return new RefreshOutcome.Rotated(user, Issued(token, next));
+        return new RefreshOutcome.Rotated(user, Issued(token, next, current.Session!.AuthMethods));
     }
 
     private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken used, CancellationToken cancellationToken)
@@ -219,7 +220,7 @@ public sealed class RefreshTokenStore(
         metrics.RecordRefresh(RefreshResult.Retried);
 
         logger.LogInformation("Refresh token of family {FamilyId} presented again within the reuse interval: answered with its successor.", used.FamilyId);
-        return new RefreshOutcome.Rotated(user, Issued(token, successor));
+        return new RefreshOutcome.Rotated(user, Issued(token, successor, session.AuthMethods));
     }
 
     /// <summary>
@@ -284,8 +285,8 @@ public sealed class RefreshTokenStore(
         });
     }
 
-    private static IssuedRefreshToken Issued(string token, RefreshToken row) =>
-        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope);
+    private static IssuedRefreshToken Issued(string token, RefreshToken row, string authMethods) =>
+        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope, authMethods);
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

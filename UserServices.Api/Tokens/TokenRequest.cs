@@ -20,6 +20,25 @@ public sealed class TokenRequest : IClientCredentialFields
     [FromForm(Name = "password")]
     public string? Password { get; set; }
 
+    /// <summary>
+    /// A current code of the account's authenticator: with the password grant (one step, as Identity's clients send
+    /// it), or with <c>mfa-otp</c> and <c>mfa_token</c> (Auth0's second step).
+    /// </summary>
+    [FromForm(Name = "otp")]
+    public string? Otp { get; set; }
+
+    /// <summary>Keycloak's name for <c>otp</c> in the password grant.</summary>
+    [FromForm(Name = "totp")]
+    public string? Totp { get; set; }
+
+    /// <summary>From the <c>mfa_required</c> answer, for the <c>mfa-otp</c> and <c>mfa-recovery-code</c> grants.</summary>
+    [FromForm(Name = "mfa_token")]
+    public string? MfaToken { get; set; }
+
+    /// <summary>For <c>mfa-recovery-code</c>: one of the account's recovery codes (spent by the sign-in).</summary>
+    [FromForm(Name = "recovery_code")]
+    public string? RecoveryCode { get; set; }
+
     /// <summary>For <c>grant_type=refresh_token</c>.</summary>
     [FromForm(Name = "refresh_token")]
     public string? RefreshToken { get; set; }
