@@ -12,7 +12,6 @@ namespace UserServices.Api.Mfa;
 [Route("user/mfa")]
 [Tags("Two-factor sign-in")]
 [Authorize]
-[RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
 public sealed class MfaController(MfaEnrolment enrolment, TotpSecretCipher cipher) : ControllerBase
 {
     public const string InvalidDetail = "The request has invalid fields; see 'errors'.";
@@ -25,6 +24,7 @@ public sealed class MfaController(MfaEnrolment enrolment, TotpSecretCipher ciphe
     /// </remarks>
     [HttpPost("totp")]
     [RunsBcrypt]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
     [Consumes("application/json")]
     [ProducesResponseType<TotpEnrolment>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "The password is missing or wrong (a wrong one counts towards lockout).",
@@ -48,6 +48,7 @@ public sealed class MfaController(MfaEnrolment enrolment, TotpSecretCipher ciphe
     /// of the account ends (they were signed in with the password alone); this one stays.
     /// </remarks>
     [HttpPost("totp/confirm")]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
     [Consumes("application/json")]
     [ProducesResponseType<RecoveryCodeList>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "The code is not a current code of the pending secret (or there is none).",
@@ -70,6 +71,7 @@ public sealed class MfaController(MfaEnrolment enrolment, TotpSecretCipher ciphe
     /// <summary>Replace the recovery codes.</summary>
     /// <remarks>For a current authenticator code; answers ten new codes, and the old ones stop working. A wrong code counts towards lockout.</remarks>
     [HttpPost("recovery-codes")]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
     [Consumes("application/json")]
     [ProducesResponseType<RecoveryCodeList>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest, "The code is wrong or already used (it counts towards lockout).",
@@ -86,6 +88,7 @@ public sealed class MfaController(MfaEnrolment enrolment, TotpSecretCipher ciphe
     /// <remarks>For the password and a current code; the secret and the recovery codes are deleted. Wrong ones count towards lockout.</remarks>
     [HttpDelete("totp")]
     [RunsBcrypt]
+    [RequestBodyLimit(RequestBodyLimitAttribute.AuthRequest)]
     [Consumes("application/json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ErrorResponse(StatusCodes.Status400BadRequest, "The password or the code is missing or wrong; named in `errors`.",
