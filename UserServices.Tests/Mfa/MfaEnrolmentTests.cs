@@ -173,6 +173,11 @@ public sealed class MfaEnrolmentTests : IClassFixture<MfaEnrolmentTests.Fixture>
             .ShouldBe("The password is incorrect.");
         (await wrongCode.ShouldBeProblemAsync(HttpStatusCode.BadRequest, detail: InvalidDetail)).GetProperty("errors").GetProperty("code")[0].GetString().ShouldBe(WrongCode);
         done.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await App.WithDbAsync(db => db.AuditEvents.Where(e => e.UserId == account.Id && (e.Action == "mfa.disabled" || e.Action == "password.check_failed"))
+            .OrderBy(e => e.Id).Select(e => e.Action + ": " + e.Detail).ToListAsync())).ShouldBe([
+                "password.check_failed: wrong password for turning two-factor sign-in off",
+                "password.check_failed: wrong one-time code for turning two-factor sign-in off",
+                "mfa.disabled: by the account's owner"]);
         (await App.WithDbAsync(db => db.TotpAuthenticators.CountAsync(a => a.UserId == account.Id))).ShouldBe(0);
         (await App.WithDbAsync(db => db.RecoveryCodes.CountAsync(c => c.UserId == account.Id))).ShouldBe(0);
         (await App.PostTokenAsync(("username", "quitter"), ("password", Password))).StatusCode.ShouldBe(HttpStatusCode.OK);
