@@ -33,8 +33,8 @@ public sealed class MfaChallenges(UserServicesDbContext db, TimeProvider time)
         return token;
     }
 
-    /// <summary>The challenge of <paramref name="token"/> if it still works (unused, unexpired, fewer than five wrong codes); else null.</summary>
-    public async Task<MfaChallenge?> FindLiveAsync(string token, CancellationToken cancellationToken)
+    /// <summary>The challenge of <paramref name="token"/> with its account, in whatever state; null when there is none.</summary>
+    public async Task<MfaChallenge?> FindAsync(string token, CancellationToken cancellationToken)
     {
         if (token.Length > MaxTokenLength)
         {
@@ -42,11 +42,12 @@ public sealed class MfaChallenges(UserServicesDbContext db, TimeProvider time)
         }
 
         var hash = Hash(token);
-        var now = time.GetUtcNow().UtcDateTime;
-        return await db.MfaChallenges.AsNoTracking().Include(c => c.User)
-            .Where(c => c.TokenHash == hash && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MfaChallenge.MaxFailedAttempts)
-            .SingleOrDefaultAsync(cancellationToken);
+        return await db.MfaChallenges.AsNoTracking().Include(c => c.User).SingleOrDefaultAsync(c => c.TokenHash == hash, cancellationToken);
     }
+
+    /// <summary>Whether it still works: unused, unexpired, fewer than five wrong codes (<see cref="SpendAsync"/> decides again, atomically).</summary>
+    public bool IsLive(MfaChallenge challenge) =>
+        challenge is { UsedAt: null, FailedAttempts: < MfaChallenge.MaxFailedAttempts } && challenge.ExpiresAt > time.GetUtcNow().UtcDateTime;
 
     /// <summary>Counts a wrong code against the challenge; the fifth kills it.</summary>
     public Task<int> CountWrongAsync(long id, CancellationToken cancellationToken) =>

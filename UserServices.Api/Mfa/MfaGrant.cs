@@ -66,7 +66,7 @@ public sealed class MfaGrant(
             return new MfaOutcome.InvalidRequest($"The '{(string.IsNullOrEmpty(mfaToken) ? "mfa_token" : field)}' field is required.");
         }
 
-        if (await challenges.FindLiveAsync(mfaToken, cancellationToken) is not { User: { } user } challenge || !user.TwoFactorEnabled)
+        if (await challenges.FindAsync(mfaToken, cancellationToken) is not { User: { } user } challenge)
         {
             return new MfaOutcome.InvalidToken(DeadToken);
         }
@@ -76,12 +76,17 @@ public sealed class MfaGrant(
             return new MfaOutcome.InvalidToken(OtherClientsToken);
         }
 
-        // As the password grant answers a locked account, whatever the token: the lock is the account's, not the token's.
+        // As the password grant answers a locked account, whatever the state of the token: the lock is the account's.
         if (user.LockoutEnabled && user.LockoutEnd > time.GetUtcNow())
         {
             metrics.RecordLogin(LoginResult.LockedOut);
             await audit.WriteNowAsync(AuditActions.LoginLockedOut, user, "second factor");
             return new MfaOutcome.LockedOut();
+        }
+
+        if (!challenges.IsLive(challenge) || !user.TwoFactorEnabled)
+        {
+            return new MfaOutcome.InvalidToken(DeadToken);
         }
 
         if (recovery)

@@ -38,6 +38,11 @@ public sealed class MfaLockoutTests : IClassFixture<MfaLockoutTests.Fixture>
         var right = await _fixture.OtpGrantAsync(token, _fixture.NextCode(account));
         await right.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, detail: "Incorrect username or password", error: "invalid_grant", wwwAuthenticate: "Bearer");
         (await _fixture.App.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.UserId == account.Id && e.Action == "account.locked"))).ShouldBe(1);
+
+        // Whatever the mfa_token: an expired one too answers as the locked account.
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(6));
+        var expired = await _fixture.OtpGrantAsync(token, TestTotp.CodeAt(account.Secret, _fixture.Clock.Now));
+        await expired.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, detail: "Incorrect username or password", error: "invalid_grant", wwwAuthenticate: "Bearer");
     }
 
     private Task<DateTimeOffset?> LockedUntilAsync(int id) =>
