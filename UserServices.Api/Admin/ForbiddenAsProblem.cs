@@ -25,7 +25,7 @@ public sealed class ForbiddenAsProblem : IAuthorizationMiddlewareResultHandler
         }
 
         // Only for an admin: to anyone else the admin requirement's answer says more.
-        if (authorizeResult.AuthorizationFailure?.FailedRequirements.All(r => r is MfaPolicyRequirement) == true)
+        if (authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() is [MfaPolicyRequirement])
         {
             // RFC 9470 §3: the sign-in behind the token is not enough; signing in again with a second factor is.
             context.Response.Headers.WWWAuthenticate =
