@@ -6,11 +6,14 @@ namespace UserServices.Api.Tokens;
 
 /// <summary>
 /// The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it, and the
-/// refresh grant (§6), and the client-credentials grant (§4.4).
+/// refresh grant (§6), the client-credentials grant (§4.4) and the second steps of a two-factor sign-in.
 /// </summary>
 public sealed class TokenRequest : IClientCredentialFields
 {
-    /// <summary>Optional, as in the original (meaning <c>password</c>); else <c>password</c>, <c>refresh_token</c> or <c>client_credentials</c>.</summary>
+    /// <summary>
+    /// Optional, as in the original (meaning <c>password</c>); else <c>password</c>, <c>refresh_token</c>,
+    /// <c>client_credentials</c>, <c>http://auth0.com/oauth/grant-type/mfa-otp</c> or <c>…/mfa-recovery-code</c>.
+    /// </summary>
     [FromForm(Name = "grant_type")]
     public string? GrantType { get; set; }
 
