@@ -25,10 +25,18 @@ public class MfaFixture<TTestClass>(PostgresServer server) : ServiceFixture<TTes
         UserServicesApp.Start(settings, testServices: services => services.AddSingleton<TimeProvider>(Clock));
 
     /// <summary>Registers <paramref name="userName"/>, enrols an authenticator and confirms it with the current code.</summary>
-    public async Task<MfaAccount> EnrolAsync(string userName, UserServicesApp? app = null)
+    public Task<MfaAccount> EnrolAsync(string userName) => EnrolAsync(userName, App);
+
+    /// <summary>As <see cref="EnrolAsync(string)"/>, signing in with <paramref name="signInFields"/> too (a <c>client_id</c>).</summary>
+    public async Task<MfaAccount> EnrolAsync(string userName, params (string Key, string Value)[] signInFields) =>
+        await EnrolAsync(userName, App, signInFields);
+
+    private async Task<MfaAccount> EnrolAsync(string userName, UserServicesApp app, params (string Key, string Value)[] signInFields)
     {
-        app ??= App;
-        var signIn = await app.RegisterAndSignInAsync(userName, Password);
+        (await app.RegisterAsync(userName, $"{userName}@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var tokens = await app.PostTokenAsync([("username", userName), ("password", Password), .. signInFields]);
+        tokens.StatusCode.ShouldBe(HttpStatusCode.OK, await tokens.Content.ReadAsStringAsync());
+        var signIn = new SignIn((await tokens.ReadJsonAsync()).Str("access_token"), "");
         using var client = app.BearerClient(signIn.AccessToken);
         var begun = await client.PostAsJsonAsync("/user/mfa/totp", new { password = Password });
         begun.StatusCode.ShouldBe(HttpStatusCode.OK, await begun.Content.ReadAsStringAsync());
