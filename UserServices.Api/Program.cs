@@ -7,6 +7,7 @@ using UserServices.Api.Docs;
 using UserServices.Api.Health;
 using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
+using UserServices.Api.Mfa;
 using UserServices.Api.Monitoring;
 using UserServices.Api.Passwords;
 using UserServices.Api.RateLimits;
@@ -40,6 +41,7 @@ builder.AddPasswords();                       // bcrypt for Identity on dedicate
 builder.AddClients();                         // registered OAuth2 clients and how a request authenticates as one
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
+builder.AddMfa();                             // two-factor sign-in: TOTP enrolment, recovery codes, the second step
 builder.AddRateLimits();                      // per-client and per-username limits
 builder.AddAdmin();                           // the seeded admin account; /admin: find, lock, fix and remove accounts, read the audit log
 builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Data.Audit;
 using UserServices.Data.Clients;
 using UserServices.Data.Mail;
+using UserServices.Data.Mfa;
 using UserServices.Data.Sessions;
 using UserServices.Data.Tokens;
 using UserServices.Data.Users;
@@ -28,6 +29,12 @@ public abstract class UserServicesDbContext(DbContextOptions options)
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
 
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+
+    public DbSet<TotpAuthenticator> TotpAuthenticators => Set<TotpAuthenticator>();
+
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using UserServices.Api.Mfa;
 using UserServices.Api.Tokens;
 
 namespace UserServices.Api.Admin;
@@ -11,7 +12,7 @@ public static class AdminApi
         var services = builder.Services;
         services.AddAuthorizationBuilder().AddPolicy(CurrentAdminRequirement.Policy, policy => policy
             .RequireAuthenticatedUser()
-            .AddRequirements(AccountHolderRequirement.Instance, new CurrentAdminRequirement()));
+            .AddRequirements(AccountHolderRequirement.Instance, new CurrentAdminRequirement(), MfaPolicyRequirement.Instance));
         services.AddScoped<IAuthorizationHandler, CurrentAdminHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
         services.AddScoped<UserDirectory>();

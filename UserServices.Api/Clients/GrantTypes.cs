@@ -7,8 +7,15 @@ public static class GrantTypes
     public const string RefreshToken = "refresh_token";
     public const string ClientCredentials = "client_credentials";
 
-    /// <summary>What a client with no <c>AllowedGrants</c> may use: a client gets tokens for itself only when listed so.</summary>
-    public static IReadOnlyList<string> Default { get; } = [Password, RefreshToken];
+    /// <summary>Auth0's second steps of a password sign-in with two-factor sign-in on: a one-time code, or a recovery code.</summary>
+    public const string MfaOtp = "http://auth0.com/oauth/grant-type/mfa-otp";
+    public const string MfaRecoveryCode = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
 
-    public static IReadOnlyList<string> All { get; } = [Password, RefreshToken, ClientCredentials];
+    /// <summary>
+    /// What a client with no <c>AllowedGrants</c> may use: a client gets tokens for itself only when listed so. The MFA
+    /// steps belong to the password grant: a client that may use it can finish a sign-in that needs a second factor.
+    /// </summary>
+    public static IReadOnlyList<string> Default { get; } = [Password, RefreshToken, MfaOtp, MfaRecoveryCode];
+
+    public static IReadOnlyList<string> All { get; } = [Password, RefreshToken, ClientCredentials, MfaOtp, MfaRecoveryCode];
 }

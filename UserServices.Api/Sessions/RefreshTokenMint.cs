@@ -34,6 +34,6 @@ public sealed class RefreshTokenMint(IOptions<RefreshTokenOptions> options)
     /// <summary>What a stored row is looked up by: the token itself is never kept.</summary>
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
-    public static IssuedRefreshToken Issued(string token, RefreshToken row) =>
-        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope);
+    public static IssuedRefreshToken Issued(string token, RefreshToken row, string authMethods) =>
+        new(token, row.FamilyId, row.ClientId, DateTime.SpecifyKind(row.AuthTime, DateTimeKind.Utc), row.Scope, authMethods);
 }

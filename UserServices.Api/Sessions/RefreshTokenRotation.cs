@@ -132,7 +132,7 @@ public sealed class RefreshTokenRotation(
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ReplacedById, next.Id).SetProperty(x => x.SuccessorSealed, successorSealed), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         metrics.RecordRefresh(RefreshResult.Rotated);
-        return new RefreshOutcome.Rotated(current.User!, RefreshTokenMint.Issued(token, next));
+        return new RefreshOutcome.Rotated(current.User!, RefreshTokenMint.Issued(token, next, current.Session!.AuthMethods));
     }
 
     private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken used, CancellationToken cancellationToken)
@@ -181,7 +181,7 @@ public sealed class RefreshTokenRotation(
         metrics.RecordRefresh(RefreshResult.Retried);
 
         logger.LogInformation("Refresh token of family {FamilyId} presented again within the reuse interval: answered with its successor.", used.FamilyId);
-        return new RefreshOutcome.Rotated(user, RefreshTokenMint.Issued(token, successor));
+        return new RefreshOutcome.Rotated(user, RefreshTokenMint.Issued(token, successor, session.AuthMethods));
     }
 
     private RefreshOutcome.Refused Refuse(RefreshResult result, string reason)

@@ -29,10 +29,11 @@ public sealed class RefreshTokenStore(
     /// <paramref name="login"/> event in one save.
     /// </summary>
     public async Task<IssuedRefreshToken> IssueAsync(
-        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken)
+        User user, string clientId, string? scope, AuditEvent login, RequestOrigin origin, CancellationToken cancellationToken,
+        string authMethods = SessionStore.PasswordMethod)
     {
         var now = Now();
-        var session = sessions.Start(user, clientId, origin, now);
+        var session = sessions.Start(user, clientId, origin, now, authMethods);
         var family = new RefreshToken
         {
             TokenHash = "",
@@ -47,7 +48,7 @@ public sealed class RefreshTokenStore(
         db.RefreshTokens.Add(row);
         audit.AddTo(db, login);
         await db.SaveChangesAsync(cancellationToken);
-        return RefreshTokenMint.Issued(token, row);
+        return RefreshTokenMint.Issued(token, row, session.AuthMethods);
     }
 
     /// <summary>Exchanges a refresh token for its successor (<see cref="RefreshTokenRotation"/>).</summary>

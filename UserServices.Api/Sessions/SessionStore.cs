@@ -23,7 +23,8 @@ public sealed class SessionStore(
     public const string PasswordMethod = "pwd";
 
     /// <summary>Adds a new session of <paramref name="user"/> to the context; the caller's save (with its first refresh token) writes it.</summary>
-    public Session Start(User user, string clientId, RequestOrigin origin, DateTime now)
+    /// <param name="authMethods">RFC 8176 <c>amr</c> values, space-separated: <c>pwd</c>, or what a second factor added.</param>
+    public Session Start(User user, string clientId, RequestOrigin origin, DateTime now, string authMethods = PasswordMethod)
     {
         var absolute = now.AddDays(options.Value.AbsoluteLifetimeDays);
         var session = new Session
@@ -35,7 +36,7 @@ public sealed class SessionStore(
             ExpiresAt = IdleExpiry(now, absolute),
             AbsoluteExpiresAt = absolute,
             AuthTime = now,
-            AuthMethods = PasswordMethod,
+            AuthMethods = authMethods,
             ClientId = clientId,
             CreatedIp = origin.Ip,
             CreatedUserAgent = origin.UserAgent,

@@ -17,6 +17,9 @@ public static class AccessTokenClaims
     /// <summary>RFC 9068 §2.2.1: when the password login this token's sign-in started from happened (seconds since the epoch).</summary>
     public const string AuthTime = "auth_time";
 
+    /// <summary>RFC 9068 §2.2.1 / RFC 8176: how the sign-in authenticated (<c>["pwd"]</c>, <c>["pwd","otp","mfa"]</c>, …).</summary>
+    public const string AuthMethods = "amr";
+
     /// <summary>RFC 9068 §2.2.3: the granted scopes, space-separated; absent when none were granted.</summary>
     public const string Scope = "scope";
 

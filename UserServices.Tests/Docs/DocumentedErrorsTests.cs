@@ -302,6 +302,63 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
             [403] = async () => await (await MachineAsync()).PostAsync("/user/logout", null),
             [401] = () => Client().PostAsync("/user/logout", null),
         },
+        ["POST /user/mfa/totp"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("mfa-wrong-password")).PostAsJsonAsync("/user/mfa/totp", new { password = "not the password" }),
+            [401] = () => Client().PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa")).PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [409] = async () => await (await EnrolledAsync("mfa-already")).Client.PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [413] = async () => await (await SignedInAsync("mfa-big")).PostAsync("/user/mfa/totp", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("mfa-text")).PostAsync("/user/mfa/totp", new StringContent("{}", Encoding.UTF8, "text/plain")),
+            [503] = async () =>
+            {
+                var client = await SignedInAsync("mfa-gated");
+                return await WhileTheGateIsFull(() => client.PostAsJsonAsync("/user/mfa/totp", new { password = Password }));
+            },
+        },
+        ["POST /user/mfa/totp/confirm"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("mfa-bad-confirm")).PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [401] = () => Client().PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa-confirm")).PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [409] = async () => await (await EnrolledAsync("mfa-confirmed-twice")).Client.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [413] = async () => await (await SignedInAsync("mfa-big-confirm")).PostAsync("/user/mfa/totp/confirm", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("mfa-text-confirm")).PostAsync("/user/mfa/totp/confirm", new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["GET /user/mfa"] = new()
+        {
+            [401] = () => Client().GetAsync("/user/mfa"),
+            [403] = async () => await (await MachineAsync()).GetAsync("/user/mfa"),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa-status")).GetAsync("/user/mfa"),
+        },
+        ["POST /user/mfa/recovery-codes"] = new()
+        {
+            [400] = async () => await (await EnrolledAsync("mfa-regen-wrong")).Client.PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "000000" }),
+            [401] = () => Client().PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa-regen")).PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [409] = async () => await (await SignedInAsync("mfa-regen-off")).PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [413] = async () => await (await SignedInAsync("mfa-big-regen")).PostAsync("/user/mfa/recovery-codes", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("mfa-text-regen")).PostAsync("/user/mfa/recovery-codes", new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["DELETE /user/mfa/totp"] = new()
+        {
+            [400] = async () => await DisableMfaAsync((await EnrolledAsync("mfa-off-wrong")).Client, Password, "000000"),
+            [401] = () => DisableMfaAsync(Client(), Password, "123456"),
+            [403] = async () => await DisableMfaAsync(await MachineAsync(), Password, "123456"),
+            [404] = async () => await DisableMfaAsync(await DeletedAccountClientAsync("gone-mfa-off"), Password, "123456"),
+            [409] = async () => await DisableMfaAsync(await SignedInAsync("mfa-off-off"), Password, "123456"),
+            [413] = async () => await (await SignedInAsync("mfa-big-off")).SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = Oversized("application/json") }),
+            [415] = async () => await (await SignedInAsync("mfa-text-off")).SendAsync(
+                new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = new StringContent("{}", Encoding.UTF8, "text/plain") }),
+            [503] = async () =>
+            {
+                var (client, secret) = await EnrolledAsync("mfa-off-gated");
+                return await WhileTheGateIsFull(() => DisableMfaAsync(client, Password, TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1)));
+            },
+        },
         ["GET /user/sessions"] = new()
         {
             [401] = () => Client().GetAsync("/user/sessions"),
@@ -426,6 +483,12 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
                 [404] = async () => await (await admin()).DeleteAsync("/admin/users/999999"),
                 [409] = async () => await (await admin()).DeleteAsync($"/admin/users/{await userId("root")}"),
             },
+            ["DELETE /admin/users/{id}/mfa"] = new()
+            {
+                [401] = () => anonymous().DeleteAsync("/admin/users/1/mfa"),
+                [403] = async () => await (await member()).DeleteAsync("/admin/users/1/mfa"),
+                [404] = async () => await (await admin()).DeleteAsync("/admin/users/999999/mfa"),
+            },
             ["GET /admin/audit"] = new()
             {
                 [400] = async () => await (await admin()).GetAsync("/admin/audit?since=yesterday"),
@@ -496,6 +559,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         (await send()).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         return MailLinks.TokenIn((await fixture.Smtp.WaitForSubjectAsync($"{username}@example.com", subject))[0]);
     }
+
+    /// <summary>A signed-in account with two-factor sign-in on (confirmed with the current code), and its secret.</summary>
+    private async Task<(HttpClient Client, byte[] Secret)> EnrolledAsync(string username)
+    {
+        var client = await SignedInAsync(username);
+        var secret = TestTotp.Base32Decode((await (await client.PostAsJsonAsync("/user/mfa/totp", new { password = Password })).ReadJsonAsync()).Str("secret"));
+        (await client.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (client, secret);
+    }
+
+    private static Task<HttpResponseMessage> DisableMfaAsync(HttpClient client, string password, string code) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = JsonContent.Create(new { password, code }) });
 
     private static Task<HttpResponseMessage> CloseAsync(HttpClient client, string password) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = JsonContent.Create(new { password }) });

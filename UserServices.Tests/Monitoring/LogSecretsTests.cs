@@ -106,6 +106,8 @@ public sealed class LogSecretsTests(PostgresServer server)
             (await api.SendAsync(logout)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
 
+        secrets.AddRange(await TwoFactorSignInAsync(api));
+
         foreach (var path in new[] { "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/.well-known/jwks.json", "/docs/", "/openapi/v1.json", "/health/live", "/health/ready" })
         {
             (await api.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK, path);
@@ -123,6 +125,60 @@ public sealed class LogSecretsTests(PostgresServer server)
         {
             logged.ShouldNotContain(secret, Case.Sensitive, $"'{secret}' was logged");
         }
+    }
+
+    /// <summary>
+    /// Enrols an authenticator, confirms it, signs in with a code, with a recovery code, and with wrong ones; returns
+    /// what must never be logged: the secret, the recovery codes, the mfa_tokens, the accepted codes, the tokens.
+    /// </summary>
+    private static async Task<List<string>> TwoFactorSignInAsync(HttpClient api)
+    {
+        var secrets = new List<string>();
+        (await api.PostAsJsonAsync("/user/register", new { username = "dave", email = "dave@example.com", password = Password })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var signedIn = await SignInAsync(api, "dave", Password);
+        secrets.AddRange(signedIn);
+        using var begin = Bearer(api, signedIn[0], HttpMethod.Post, "/user/mfa/totp");
+        begin.Content = JsonContent.Create(new { password = Password });
+        var enrolment = await (await api.SendAsync(begin)).ReadJsonAsync();
+        var base32 = enrolment.Str("secret");
+        var secret = TestTotp.Base32Decode(base32);
+        secrets.Add(base32);
+        var confirmingCode = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow);
+        using var confirm = Bearer(api, signedIn[0], HttpMethod.Post, "/user/mfa/totp/confirm");
+        confirm.Content = JsonContent.Create(new { code = confirmingCode });
+        var confirmed = await api.SendAsync(confirm);
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var recoveryCodes = (await confirmed.ReadJsonAsync()).GetProperty("recovery_codes").EnumerateArray().Select(c => c.GetString()!).ToList();
+        secrets.AddRange(recoveryCodes.SelectMany(c => new[] { c, c.Replace("-", "", StringComparison.Ordinal) }));
+
+        var mfaToken = await MfaTokenAsync(api);
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", OtpGrant), ("mfa_token", mfaToken), ("otp", "000000"))))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1);
+        var withCode = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", OtpGrant), ("mfa_token", mfaToken), ("otp", code)));
+        withCode.StatusCode.ShouldBe(HttpStatusCode.OK, await withCode.Content.ReadAsStringAsync());
+        secrets.Add((await withCode.ReadJsonAsync()).Str("access_token"));
+
+        var second = await MfaTokenAsync(api);
+        var withRecovery = await api.PostAsync("/user/token",
+            OAuthRequests.Form(("client_id", "web"), ("grant_type", "http://auth0.com/oauth/grant-type/mfa-recovery-code"), ("mfa_token", second), ("recovery_code", recoveryCodes[0])));
+        withRecovery.StatusCode.ShouldBe(HttpStatusCode.OK);
+        secrets.Add((await withRecovery.ReadJsonAsync()).Str("refresh_token"));
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", "dave"), ("password", Password), ("otp", "999999"))))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        secrets.AddRange([mfaToken, second]);
+        // Six digits could be any number in a log line; as a form value or a JSON string they would be the code.
+        secrets.AddRange(new[] { confirmingCode, code }.SelectMany(c => new[] { $"otp={c}", $"\"{c}\"", $"code = {c}" }));
+        return secrets;
+    }
+
+    private const string OtpGrant = "http://auth0.com/oauth/grant-type/mfa-otp";
+
+    private static async Task<string> MfaTokenAsync(HttpClient api)
+    {
+        var response = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", "dave"), ("password", Password)));
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        return (await response.ReadJsonAsync()).Str("mfa_token");
     }
 
     private static async Task<string[]> SignInAsync(HttpClient api, string username, string password)

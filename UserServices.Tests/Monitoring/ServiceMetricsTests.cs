@@ -35,6 +35,27 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task A_two_factor_sign_in_counts_mfa_required_mfa_failed_and_then_succeeded()
+    {
+        var app = fixture.App;
+        (await app.RegisterAsync("twofa", "twofa@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var token = (await (await Login(app, "10.0.7.1", "twofa", Password)).ReadJsonAsync()).Str("access_token");
+        using var bearer = app.BearerClient(token);
+        var secret = TestTotp.Base32Decode((await (await bearer.PostAsJsonAsync("/user/mfa/totp", new { password = Password })).ReadJsonAsync()).Str("secret"));
+        (await bearer.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var counts = new OutcomeCounts(app);
+
+        var mfaToken = (await (await Login(app, "10.0.7.2", "twofa", Password)).ReadJsonAsync()).Str("mfa_token");
+        using var client = app.ClientFrom("10.0.7.3");
+        var grant = "http://auth0.com/oauth/grant-type/mfa-otp";
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", grant), ("mfa_token", mfaToken), ("otp", "000000")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", grant), ("mfa_token", mfaToken), ("otp", TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1)))))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        counts.Of("userservices.logins").ShouldBe("mfa_failed=1 mfa_required=1 succeeded=1");
+    }
+
+    [Fact]
     public async Task Logins_refused_by_the_address_limit_and_the_username_limit_are_rate_limited()
     {
         var app = fixture.App;

@@ -34,7 +34,7 @@ public sealed class AccessTokenProfileTests(AccessTokenProfileTests.Fixture fixt
         JwtParts.Header(token).Str("typ").ShouldBe("at+jwt");
         var payload = JwtParts.Payload(token);
         payload.PropertyNames().Order(StringComparer.Ordinal).ShouldBe(
-            ["aud", "auth_time", "client_id", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
+            ["amr", "aud", "auth_time", "client_id", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
         payload.GetProperty("auth_time").GetInt64().ShouldBe(payload.GetProperty("iat").GetInt64());
     }
 
