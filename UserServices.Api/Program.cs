@@ -7,6 +7,7 @@ using UserServices.Api.Docs;
 using UserServices.Api.Health;
 using UserServices.Api.Hosting;
 using UserServices.Api.Mail;
+using UserServices.Api.Mfa;
 using UserServices.Api.Monitoring;
 using UserServices.Api.Passkeys;
 using UserServices.Api.Passwords;
@@ -31,27 +32,24 @@ if (command.Exits)
 var dotEnv = DotEnvFile.Load();             // .env fills in what the environment leaves unset
 
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(command.HostArguments));
-builder.UseDefaultListenAddress();            // http://127.0.0.1:8000 unless ASPNETCORE_URLS, --urls… say where
-builder.AddProblemResponses();                // every error is a ProblemDetails body, built in one place
+// One entry per folder, each registering only its own types (docs/architecture.md).
+builder.AddHosting();                         // listen address, ProblemDetails errors, trusted proxies, security headers, controllers
 builder.AddMonitoring();                      // metrics, traces (OpenTelemetry), JSON logs, the management listener
-builder.AddTrustedProxies();                  // X-Forwarded-For/-Proto believed only from configured proxies
-builder.AddTransportSecurity();               // security headers, optional HTTPS/HSTS, CORS only when configured
-builder.AddUserServicesDatabase();            // PostgreSQL or embedded SQLite; migrations at start
-builder.AddAdminSeeding();                    // the admin account, seeded after every migrate
-builder.AddAuditLog();                        // who did what to which account, kept for Audit:RetentionDays
-builder.AddIdentityStores();                  // Identity over EF Core, user validators, lockout
-builder.AddPasswordHashing();                 // bcrypt for Identity on dedicated threads, the password policy
+builder.AddDatabase();                        // PostgreSQL or embedded SQLite; migrations at start
+builder.AddAudit();                           // who did what to which account, kept for Audit:RetentionDays
+builder.AddUsers();                           // Identity over EF Core, user validators, lockout
+builder.AddPasswords();                       // bcrypt for Identity on dedicated threads, the password policy
 builder.AddClients();                         // registered OAuth2 clients and how a request authenticates as one
 builder.AddTokens();                          // the token endpoint, JWT minting and JwtBearer validation
 builder.AddSessions();                        // refresh tokens: rotation, reuse detection, revocation, cleanup
+builder.AddMfa();                             // two-factor sign-in: TOTP enrolment, recovery codes, the second step
 builder.AddPasskeys();                        // passkeys through JSON endpoints: ceremonies kept server-side, the grant
-builder.AddAuthRateLimiting();                // per-client and per-username limits
-builder.AddAdminApi();                        // /admin: find, lock, fix and remove accounts; read the audit log
+builder.AddRateLimits();                      // per-client and per-username limits
+builder.AddAdmin();                           // the seeded admin account; /admin: find, lock, fix and remove accounts, read the audit log
 builder.AddMail();                            // the mail outbox and its sender (SMTP, or .eml files in Development)
-builder.AddAccountRecovery();                 // password reset, email confirmation and change of address
-builder.AddHealthEndpoints();                 // /health/live and /health/ready (the database round trip)
-builder.AddApiDocs();                         // OpenAPI document and the Scalar page at /docs
-builder.AddApiControllers();
+builder.AddRecovery();                        // password reset, email confirmation and change of address
+builder.AddHealth();                          // /health/live and /health/ready (the database round trip)
+builder.AddDocs();                            // OpenAPI document and the Scalar page at /docs
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())
@@ -63,14 +61,14 @@ if (!app.ConfigurationIsValid())
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseManagementListener();                  // /metrics and health on MANAGEMENT_URLS only, ahead of HTTPS and limits
+app.UseMonitoring();                          // /metrics and health on MANAGEMENT_URLS only, ahead of HTTPS and limits
 app.UseTransportSecurity();
-app.UseAuthRateLimiting();
+app.UseRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapControllers();
-app.MapHealthEndpoints();
-app.MapApiDocs();
+app.MapHealth();
+app.MapDocs();
 
 return await app.RunCommandAsync(command, dotEnv);   // serve, or `migrate` / `import-legacy` / `admin` (see --help)
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using UserServices.Data.Audit;
 using UserServices.Data.Clients;
 using UserServices.Data.Mail;
+using UserServices.Data.Mfa;
 using UserServices.Data.Passkeys;
 using UserServices.Data.Sessions;
 using UserServices.Data.Tokens;
@@ -30,6 +31,12 @@ public abstract class UserServicesDbContext(DbContextOptions options)
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
 
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+
+    public DbSet<TotpAuthenticator> TotpAuthenticators => Set<TotpAuthenticator>();
+
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
 
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
 

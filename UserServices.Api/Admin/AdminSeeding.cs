@@ -12,7 +12,7 @@ public static class AdminSeeding
     /// The admin account, created by EF Core's seeding hooks after every migrate when it is missing (the seeder
     /// itself lives in UserServices.Data, so `dotnet ef database update` seeds too).
     /// </summary>
-    public static WebApplicationBuilder AddAdminSeeding(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddAdminSeeding(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AdminAccountOptions>().BindSettings(AdminAccountOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<AdminAccountOptionsValidator>();

@@ -11,7 +11,8 @@ public sealed record AdminUser(
     [property: JsonPropertyName("created_at")] DateTime? CreatedAt,
     [property: JsonPropertyName("last_login_at")] DateTime? LastLoginAt,
     [property: JsonPropertyName("locked_until")] DateTimeOffset? LockedUntil,
-    [property: JsonPropertyName("failed_login_count")] int FailedLoginCount)
+    [property: JsonPropertyName("failed_login_count")] int FailedLoginCount,
+    [property: JsonPropertyName("mfa")] bool Mfa)
 {
     /// <summary>Sign-in sessions (refresh-token families) that can still refresh.</summary>
     [JsonPropertyName("active_sessions")]

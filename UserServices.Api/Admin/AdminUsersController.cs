@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using UserServices.Api.Hosting;
+using UserServices.Api.Mfa;
 using UserServices.Api.Passwords;
 
 namespace UserServices.Api.Admin;
@@ -13,7 +14,7 @@ namespace UserServices.Api.Admin;
 [Tags("Admin")]
 [Authorize(Policy = CurrentAdminRequirement.Policy)]
 public sealed class AdminUsersController(
-    UserDirectory directory, UserUpdate update, AdminPasswords passwords, UserAdministration administration) : ControllerBase
+    UserDirectory directory, UserUpdate update, AdminPasswords passwords, UserAdministration administration, MfaReset mfa) : ControllerBase
 {
     public const string NotFoundDetail = "There is no account with this id.";
     public const string InvalidDetail = "The change has invalid fields; see 'errors'.";
@@ -113,6 +114,14 @@ public sealed class AdminUsersController(
     [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
     public async Task<IActionResult> Logout(int id, CancellationToken cancellationToken) =>
         Answer(await administration.EndSessionsAsync(id, cancellationToken), InvalidDetail);
+
+    /// <summary>Turn an account's two-factor sign-in off.</summary>
+    /// <remarks>For a person who lost both their authenticator and their recovery codes: the secret and the codes are deleted, and every session ends.</remarks>
+    [HttpDelete("{id:int}/mfa")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ErrorResponse(StatusCodes.Status404NotFound, "There is no account with this id.", ExampleDetail = NotFoundDetail)]
+    public async Task<IActionResult> ResetMfa(int id, CancellationToken cancellationToken) =>
+        await mfa.ResetAsync(id, cancellationToken) ? NoContent() : Missing();
 
     /// <summary>Set an account's password.</summary>
     /// <remarks>The password policy applies. Every session of the account ends.</remarks>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using UserServices.Api.Hosting;
+using UserServices.Api.Mfa;
 using UserServices.Api.Tokens;
 
 namespace UserServices.Api.Admin;
@@ -21,6 +22,15 @@ public sealed class ForbiddenAsProblem : IAuthorizationMiddlewareResultHandler
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
             return ProblemResponses.WriteAsync(context, ProblemResponses.InsufficientScope());
+        }
+
+        // Only for an admin: to anyone else the admin requirement's answer says more.
+        if (authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() is [MfaPolicyRequirement])
+        {
+            // RFC 9470 §3: the sign-in behind the token is not enough; signing in again with a second factor is.
+            context.Response.Headers.WWWAuthenticate =
+                $"Bearer error=\"insufficient_user_authentication\", error_description=\"{ProblemResponses.InsufficientUserAuthenticationDetail}\"";
+            return ProblemResponses.WriteAsync(context, ProblemResponses.InsufficientUserAuthentication());
         }
 
         return ProblemResponses.WriteAsync(context, ProblemResponses.Forbidden(CurrentAdminRequirement.ForbiddenDetail));

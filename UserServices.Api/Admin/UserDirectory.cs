@@ -63,7 +63,8 @@ public sealed class UserDirectory(UserServicesDbContext db, UserManager<User> us
         Utc(user.CreatedAt),
         Utc(user.LastLoginAt),
         user.LockoutEnd is { } end && end > time.GetUtcNow() ? end : null,
-        user.AccessFailedCount);
+        user.AccessFailedCount,
+        user.TwoFactorEnabled);
 
     private async Task<Dictionary<int, List<string>>> RolesOfAsync(List<int> ids, CancellationToken cancellationToken)
     {

@@ -34,6 +34,15 @@ public static class AuditActions
     public const string PasskeyRegistrationRefused = "passkey.registration_refused";
     public const string LoginPasskey = "login.passkey";
     public const string LoginPasskeyRefused = "login.passkey_refused";
+    /// <summary>Two-factor sign-in: turned on (a first code confirmed the authenticator), off by its owner, off by an admin.</summary>
+    public const string MfaEnabled = "mfa.enabled";
+    public const string MfaDisabled = "mfa.disabled";
+    public const string MfaReset = "mfa.reset";
+    public const string MfaRecoveryCodesRegenerated = "mfa.recovery_codes_regenerated";
+    public const string MfaRecoveryCodeUsed = "mfa.recovery_code_used";
+
+    /// <summary>A wrong one-time or recovery code at sign-in (counted towards lockout like a wrong password).</summary>
+    public const string LoginMfaFailed = "login.mfa_failed";
 
     /// <summary>A client was refused for sending a client assertion (<c>private_key_jwt</c>) that was used already.</summary>
     public const string ClientAssertionReplayed = "client.assertion_replayed";

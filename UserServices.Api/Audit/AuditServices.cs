@@ -5,7 +5,7 @@ namespace UserServices.Api.Audit;
 public static class AuditServices
 {
     /// <summary>The audit log other folders record into, its retention setting and its hourly cleanup.</summary>
-    public static WebApplicationBuilder AddAuditLog(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();

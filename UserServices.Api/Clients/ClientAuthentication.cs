@@ -33,12 +33,7 @@ public sealed class ClientAuthentication(IOptions<ClientOptions> options, Client
 
         if (!Clients.AnyRegistered)
         {
-            // As before clients existed: any client_id or none, no secret checked. It only names the token's client_id.
-            var named = formClientId ?? basic?.ClientId;
-            return named is null || ClientIds.IsValid(named)
-                ? Passed(new AuthenticatedClient(named, null))
-                : Refused(ProblemResponses.OAuth(StatusCodes.Status400BadRequest, "invalid_request",
-                    $"The 'client_id' field must be 1 to {ClientIds.MaxLength} printable ASCII characters."));
+            return AnyClient(formClientId ?? basic?.ClientId);
         }
 
         var assertionType = NullIfEmpty(form.ClientAssertionType);
@@ -74,6 +69,19 @@ public sealed class ClientAuthentication(IOptions<ClientOptions> options, Client
             return Refused(ProblemResponses.InvalidClient("No client identified: send client_id (public clients) or authenticate with HTTP Basic, client_id and client_secret, or a client assertion."));
         }
 
+        return BySecret(clientId, secret);
+    }
+
+    /// <summary>As before clients existed: any client_id or none, no secret checked. It only names the token's client_id.</summary>
+    private static ClientAuthenticationResult AnyClient(string? named) =>
+        named is null || ClientIds.IsValid(named)
+            ? Passed(new AuthenticatedClient(named, null))
+            : Refused(ProblemResponses.OAuth(StatusCodes.Status400BadRequest, "invalid_request",
+                $"The 'client_id' field must be 1 to {ClientIds.MaxLength} printable ASCII characters."));
+
+    /// <summary>A registered client named by <paramref name="clientId"/>, proving itself with <paramref name="secret"/> or, if public, with none.</summary>
+    private ClientAuthenticationResult BySecret(string clientId, string? secret)
+    {
         var client = Find(clientId);
         var authenticated = client switch
         {

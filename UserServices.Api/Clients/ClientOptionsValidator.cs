@@ -38,7 +38,7 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
             }
 
             problems.AddRange(client.AllowedGrants.Where(grant => !GrantTypes.All.Contains(grant))
-                .Select(grant => $"{setting}:AllowedGrants: '{grant}' is not a grant of this service; use password, refresh_token, client_credentials or {GrantTypes.Passkey}."));
+                .Select(grant => $"{setting}:AllowedGrants: '{grant}' is not a grant of this service; use password, refresh_token, client_credentials, the two MFA grants or {GrantTypes.Passkey}."));
             problems.AddRange(KeyProblems(client, setting));
             // RFC 6749 §4.4: only a client that can prove who it is may get a token for itself.
             if (client.AllowedGrants.Contains(GrantTypes.ClientCredentials) && !client.IsConfidential)

@@ -21,7 +21,7 @@ public static class AdminCommand
     public const int Done = 0;
     public const int Failed = 1;
 
-    private const string Name = "admin";
+    internal const string Name = "admin";
 
     internal static Command Definition(Action<CommandRun> choose)
     {
@@ -32,13 +32,13 @@ public static class AdminCommand
             Report(administration.SetAdminAsync(user, grant: false, ct), "revoke", $"{user.UserName} does not hold the admin role.")));
         admin.Subcommands.Add(OnAccount("unlock", "Unlock the account and reset its failed-login count.", choose, (user, administration, ct) =>
             Report(administration.UnlockAsync(user, ct), "unlock", $"{user.UserName} is unlocked; failed-login count reset.")));
-        admin.Subcommands.Add(CreateDefinition(choose));
-        admin.Subcommands.Add(SetPasswordDefinition(choose));
+        admin.Subcommands.Add(AdminPasswordCommands.Create(choose));
+        admin.Subcommands.Add(AdminPasswordCommands.SetPassword(choose));
         admin.Subcommands.Add(ListDefinition(choose));
         return admin;
     }
 
-    private static Argument<string> UserNameArgument() => new("USERNAME") { Description = "The account's username (any case)." };
+    internal static Argument<string> UserNameArgument() => new("USERNAME") { Description = "The account's username (any case)." };
 
     /// <summary>A verb on an existing account: finds it by name, then runs <paramref name="act"/> as the actor <c>cli</c>.</summary>
     private static Command OnAccount(
@@ -75,80 +75,6 @@ public static class AdminCommand
             var outcome => (false, $"{Name} {verb}: refused: {Describe(outcome)}"),
         };
 
-    private static Command CreateDefinition(Action<CommandRun> choose)
-    {
-        var userName = UserNameArgument();
-        var email = new Option<string>("--email") { Description = "The account's email address.", Required = true, HelpName = "ADDRESS" };
-        var command = new Command("create", "Create an account holding the admin role; its password is read from standard input.") { userName, email };
-        command.SetAction(parsed =>
-        {
-            var (name, address) = (parsed.GetRequiredValue(userName), parsed.GetRequiredValue(email));
-            choose(async (services, console, cancellationToken) =>
-            {
-                if (ReadPassword(console, name) is not { } password)
-                {
-                    return Failed;
-                }
-
-                await using var scope = await OpenAsync(services, cancellationToken);
-                var registration = scope.ServiceProvider.GetRequiredService<UserRegistration>();
-                // Registration's own checks and transaction: the username rule, the address, the password policy.
-                var outcome = await registration.RegisterAsync(new RegisterRequest(name, address, password), cancellationToken);
-                if (outcome is not RegistrationOutcome.Created(var user))
-                {
-                    console.Error.WriteLine($"{Name} create: refused: {Describe(outcome)}");
-                    return Failed;
-                }
-
-                var granted = await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetAdminAsync(user, grant: true, cancellationToken);
-                if (granted is not AdminOutcome.Done)
-                {
-                    console.Error.WriteLine($"{Name} create: {user.UserName} was created but not made an admin: {Describe(granted)}");
-                    return Failed;
-                }
-
-                console.Output.WriteLine($"{user.UserName} (id {user.Id.ToString(CultureInfo.InvariantCulture)}) created, holding the admin role.");
-                return Done;
-            });
-        });
-        return command;
-    }
-
-    private static Command SetPasswordDefinition(Action<CommandRun> choose)
-    {
-        var userName = UserNameArgument();
-        var command = new Command("set-password", "Set the account's password, read from standard input; every session of the account ends.") { userName };
-        command.SetAction(parsed =>
-        {
-            var name = parsed.GetRequiredValue(userName);
-            choose(async (services, console, cancellationToken) =>
-            {
-                await using var scope = await OpenAsync(services, cancellationToken);
-                if (await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByNameAsync(name) is not { } user)
-                {
-                    console.Error.WriteLine($"{Name}: there is no account named '{name}'.");
-                    return Failed;
-                }
-
-                if (ReadPassword(console, user.UserName!) is not { } password)
-                {
-                    return Failed;
-                }
-
-                var outcome = await scope.ServiceProvider.GetRequiredService<AdminPasswords>().SetAsync(user.Id, password, cancellationToken);
-                if (outcome is not AdminOutcome.Done)
-                {
-                    console.Error.WriteLine($"{Name} set-password: refused: {Describe(outcome)}");
-                    return Failed;
-                }
-
-                console.Output.WriteLine($"{user.UserName}'s password is set; every session of the account has ended.");
-                return Done;
-            });
-        });
-        return command;
-    }
-
     private static Command ListDefinition(Action<CommandRun> choose)
     {
         var command = new Command("list", "List the accounts holding the admin role: id, username, email, and a lock when there is one.");
@@ -176,7 +102,7 @@ public static class AdminCommand
     }
 
     /// <summary>The schema first when the service would migrate at start, then a scope acting as <c>cli</c>.</summary>
-    private static async Task<AsyncServiceScope> OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    internal static async Task<AsyncServiceScope> OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
         {
@@ -188,56 +114,7 @@ public static class AdminCommand
         return scope;
     }
 
-    /// <summary>
-    /// One line of standard input when it is redirected (<c>printf '%s\n' "$PASSWORD" | … admin create …</c>); at a
-    /// terminal, asked for twice without echo. Null, with the reason written, when there is none or they differ.
-    /// </summary>
-    internal static string? ReadPassword(CommandConsole console, string userName)
-    {
-        if (!console.InputIsTerminal)
-        {
-            var line = console.Input.ReadLine();
-            if (string.IsNullOrEmpty(line))
-            {
-                console.Error.WriteLine($"{Name}: no password on standard input; pipe one line holding it, e.g. printf '%s\\n' \"$PASSWORD\" | … ");
-                return null;
-            }
-
-            return line;
-        }
-
-        var first = ReadHidden(console, $"Password for {userName}: ");
-        var second = ReadHidden(console, "Again: ");
-        if (first != second)
-        {
-            console.Error.WriteLine($"{Name}: the two passwords differ; nothing was changed.");
-            return null;
-        }
-
-        return first;
-    }
-
-    private static string ReadHidden(CommandConsole console, string prompt)
-    {
-        console.Error.Write(prompt);
-        var typed = new System.Text.StringBuilder();
-        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
-        {
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                typed.Length = Math.Max(0, typed.Length - 1);
-            }
-            else if (!char.IsControl(key.KeyChar))
-            {
-                typed.Append(key.KeyChar);
-            }
-        }
-
-        console.Error.WriteLine();
-        return typed.ToString();
-    }
-
-    private static string Describe(AdminOutcome outcome) => outcome switch
+    internal static string Describe(AdminOutcome outcome) => outcome switch
     {
         AdminOutcome.Conflict(var detail) => detail,
         AdminOutcome.Invalid(var errors) => string.Join(" ", errors.SelectMany(e => e.Value)),
@@ -246,7 +123,7 @@ public static class AdminCommand
         _ => outcome.ToString(),
     };
 
-    private static string Describe(RegistrationOutcome outcome) => outcome switch
+    internal static string Describe(RegistrationOutcome outcome) => outcome switch
     {
         RegistrationOutcome.Invalid(var errors) => string.Join(" ", errors.SelectMany(e => e.Value)),
         RegistrationOutcome.Taken(var detail) => detail,

@@ -17,33 +17,21 @@ public static class ServiceCommandLine
     {
         var serve = false;
         CommandRun? run = null;
-        var urls = new Option<string>("--urls")
-        {
-            Description = "Where to listen, ';'-separated (as ASPNETCORE_URLS); default http://127.0.0.1:8000.",
-            HelpName = "URLS",
-            Recursive = true,
-        };
-        var environment = new Option<string>("--environment")
-        {
-            Description = "Development or Production (as ASPNETCORE_ENVIRONMENT).",
-            HelpName = "NAME",
-            Recursive = true,
-        };
-        // What design-time tools pass when they start the program to reach its services (`dotnet ef` gives
-        // "--applicationName UserServices.Api"): the host's own setting, not for operators, so hidden from --help.
-        var applicationName = new Option<string>("--applicationName") { Hidden = true, Recursive = true };
+        var hostOptions = HostOptions();
         var root = new RootCommand(
             "UserServices: registration, OAuth2 tokens and accounts. Without a command it serves the API. Settings come "
             + "from the environment, .env and appsettings.json (README, Configuration); any can also be given here as --Section:Key=value.")
         {
-            urls,
-            environment,
-            applicationName,
             ServiceCommands.ServeDefinition(() => serve = true),
             ServiceCommands.MigrateDefinition(chosen => run = chosen),
             LegacyImportCommand.Definition(chosen => run = chosen),
             AdminCommand.Definition(chosen => run = chosen),
         };
+        foreach (var option in hostOptions)
+        {
+            root.Options.Add(option);
+        }
+
         root.SetAction(_ => serve = true);
 
         // Response files off: an argument starting with '@' is a value (a username, a password URL), not a file to read.
@@ -66,23 +54,29 @@ public static class ServiceCommandLine
         }
 
         var exitCode = parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
-        if (parsed.GetValue(urls) is { } listen)
-        {
-            settings.Add($"--urls={listen}");
-        }
-
-        if (parsed.GetValue(environment) is { } name)
-        {
-            settings.Add($"--environment={name}");
-        }
-
-        if (parsed.GetValue(applicationName) is { } application)
-        {
-            settings.Add($"--applicationName={application}");
-        }
-
+        settings.AddRange(hostOptions.Where(o => parsed.GetValue(o) is not null).Select(o => $"{o.Name}={parsed.GetValue(o)}"));
         return new ChosenCommand(serve, run, exitCode, [.. settings]);
     }
+
+    /// <summary>The host's own settings, accepted after any command and handed on to the host as <c>--name=value</c>.</summary>
+    private static Option<string>[] HostOptions() =>
+    [
+        new("--urls")
+        {
+            Description = "Where to listen, ';'-separated (as ASPNETCORE_URLS); default http://127.0.0.1:8000.",
+            HelpName = "URLS",
+            Recursive = true,
+        },
+        new("--environment")
+        {
+            Description = "Development or Production (as ASPNETCORE_ENVIRONMENT).",
+            HelpName = "NAME",
+            Recursive = true,
+        },
+        // What design-time tools pass when they start the program to reach its services (`dotnet ef` gives
+        // "--applicationName UserServices.Api"): the host's own setting, not for operators, so hidden from --help.
+        new("--applicationName") { Hidden = true, Recursive = true },
+    ];
 
     /// <summary>Parses <paramref name="args"/> and runs the command they name against <paramref name="services"/>.</summary>
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, CommandConsole console, CancellationToken cancellationToken)

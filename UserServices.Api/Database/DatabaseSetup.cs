@@ -10,7 +10,7 @@ namespace UserServices.Api.Database;
 public static class DatabaseSetup
 {
     /// <summary>PostgreSQL from DATABASE_URL, or an embedded SQLite file; migrations and the admin seed at start.</summary>
-    public static WebApplicationBuilder AddUserServicesDatabase(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<DatabaseOptions>().BindSettings(DatabaseOptions.Section).ValidateOnStart();

@@ -9,7 +9,7 @@ public static class ApiDocs
     public const string PasswordScheme = "OAuth2PasswordBearer";
 
     /// <summary>The OpenAPI document, declaring the OAuth2 password flow so the Scalar page can sign a person in.</summary>
-    public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddDocs(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(mvc => mvc.Conventions.Add(new SharedErrorResponses()));
         builder.Services.AddOpenApi(options =>
@@ -68,7 +68,7 @@ public static class ApiDocs
         return builder;
     }
 
-    public static WebApplication MapApiDocs(this WebApplication app)
+    public static WebApplication MapDocs(this WebApplication app)
     {
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options

@@ -38,8 +38,9 @@ internal sealed class SharedErrorResponses : IApplicationModelConvention
             // Every policy refuses a client's own token; a named one asks more (the admin role, checked on every request).
             if (attributes.OfType<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Policy)) && !attributes.OfType<IAllowAnonymous>().Any())
             {
-                Add(StatusCodes.Status403Forbidden, "The token is valid, but its account does not hold the role this endpoint needs (checked against the database on every request), or " +
-                    MachineToken);
+                Add(StatusCodes.Status403Forbidden, "The token is valid, but its account does not hold the role this endpoint needs (checked against the database on every request), " +
+                    "or the role requires a two-factor sign-in (`Mfa:RequiredForRoles`) and the token's `amr` has no `mfa` (`error: insufficient_user_authentication`, " +
+                    "`WWW-Authenticate: Bearer error=\"insufficient_user_authentication\"`, RFC 9470), or " + MachineToken);
             }
             else if (attributes.OfType<IAuthorizeData>().Any() && !attributes.OfType<IAllowAnonymous>().Any())
             {

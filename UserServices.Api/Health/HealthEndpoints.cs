@@ -10,14 +10,14 @@ public static class HealthEndpoints
 {
     private const string Ready = "ready";
 
-    public static WebApplicationBuilder AddHealthEndpoints(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<DatabaseRoundTrip>("database", tags: [Ready]);
         return builder;
     }
 
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: and the database does too.</summary>
-    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    public static WebApplication MapHealth(this WebApplication app)
     {
         // GET and HEAD only, like every other read: routing answers 405 to the rest (TRACE included).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })

@@ -6,7 +6,7 @@ namespace UserServices.Api.Hosting;
 public static class ApiControllers
 {
     /// <summary>The API's controllers.</summary>
-    public static WebApplicationBuilder AddApiControllers(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddApiControllers(this WebApplicationBuilder builder)
     {
         builder.Services.AddControllers(options =>
         {

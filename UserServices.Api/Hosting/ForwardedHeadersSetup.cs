@@ -7,7 +7,7 @@ namespace UserServices.Api.Hosting;
 public static class ForwardedHeadersSetup
 {
     /// <summary>X-Forwarded-For and X-Forwarded-Proto, believed only from the proxies the operator names.</summary>
-    public static WebApplicationBuilder AddTrustedProxies(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddTrustedProxies(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section)
             .Validate(o => o.TrustedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "RateLimits:TrustedNetworks must be CIDR ranges such as 10.0.0.0/8.")

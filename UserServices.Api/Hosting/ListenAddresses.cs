@@ -12,7 +12,7 @@ public static class ListenAddresses
     /// is not written in appsettings.json, where it would outrank <c>ASPNETCORE_URLS</c> (the framework reads the
     /// prefixed variables before appsettings) and put every systemd replica on one port.
     /// </summary>
-    public static WebApplicationBuilder UseDefaultListenAddress(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder UseDefaultListenAddress(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var given = AddressSettings.Any(key => !string.IsNullOrWhiteSpace(configuration[key]))

@@ -15,7 +15,7 @@ public static class ProblemResponses
 
     public const string AccountGoneDetail = "The account this token was issued for no longer exists.";
 
-    public static WebApplicationBuilder AddProblemResponses(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddProblemResponses(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Decorate(context.ProblemDetails, context.HttpContext));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -50,6 +50,39 @@ public static class ProblemResponses
         "insufficient_scope",
         MachineTokenDetail,
         "https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
+
+    public const string InsufficientUserAuthenticationDetail =
+        "Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code.";
+
+    /// <summary>
+    /// RFC 9470 §3: the token's sign-in does not meet what the endpoint asks (here: a second factor, <c>mfa</c> in
+    /// <c>amr</c>). The caller adds <c>WWW-Authenticate: Bearer error="insufficient_user_authentication"</c>.
+    /// </summary>
+    public static ProblemDetails InsufficientUserAuthentication() => OAuth(
+        StatusCodes.Status403Forbidden,
+        "insufficient_user_authentication",
+        InsufficientUserAuthenticationDetail,
+        "https://www.rfc-editor.org/rfc/rfc9470#section-3");
+
+    public const string MfaRequiredDetail = "The password is correct; this account also needs a one-time code. Send it with the mfa_token.";
+
+    /// <summary>
+    /// The password grant of an account with two-factor sign-in on and no code (Auth0's <c>mfa_required</c>): the
+    /// <paramref name="mfaToken"/> completes it with the <c>mfa-otp</c> or <c>mfa-recovery-code</c> grant.
+    /// </summary>
+    public static ProblemDetails MfaRequired(string mfaToken)
+    {
+        var problem = OAuth(StatusCodes.Status403Forbidden, "mfa_required", MfaRequiredDetail);
+        problem.Extensions["mfa_token"] = mfaToken;
+        return problem;
+    }
+
+    public const string MfaNotConfiguredDetail =
+        "Two-factor sign-in is not configured on this service: set MFA_ENCRYPTION_KEY (or SECRET_KEY), which encrypts the authenticator secrets.";
+
+    /// <summary>No key to encrypt authenticator secrets with (an RS256/ES256 service without MFA_ENCRYPTION_KEY).</summary>
+    public static ProblemDetails MfaNotConfigured() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, MfaNotConfiguredDetail, "https://tools.ietf.org/html/rfc9110#section-15.6.4");
 
     /// <summary>The token is valid, but its account was deleted after it was issued.</summary>
     public static ProblemDetails AccountGone() =>

@@ -26,6 +26,7 @@ public static class SettingAliases
         ["REDIS_URL"] = "RateLimits:RedisUrl",
         ["SMTP_URL"] = "Mail:SmtpUrl",
         ["MAIL_FROM"] = "Mail:From",
+        ["MFA_ENCRYPTION_KEY"] = "Mfa:EncryptionKey",
     };
 
     /// <summary>

@@ -14,7 +14,7 @@ public static class TransportSecurity
     private const string DocsPolicy = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
         "connect-src 'self'; img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-    public static WebApplicationBuilder AddTransportSecurity(this WebApplicationBuilder builder)
+    internal static WebApplicationBuilder AddTransportSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.Section)
             .ValidateDataAnnotations()

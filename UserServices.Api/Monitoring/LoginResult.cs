@@ -8,4 +8,10 @@ public enum LoginResult
     LockedOut,
     RateLimited,
     Busy,
+
+    /// <summary>The password was right; the account needs a second factor (403 <c>mfa_required</c>).</summary>
+    MfaRequired,
+
+    /// <summary>A wrong one-time or recovery code.</summary>
+    MfaFailed,
 }

@@ -76,6 +76,8 @@ public sealed class ServiceMetrics
         LoginResult.LockedOut => "locked_out",
         LoginResult.RateLimited => "rate_limited",
         LoginResult.Busy => "busy",
+        LoginResult.MfaRequired => "mfa_required",
+        LoginResult.MfaFailed => "mfa_failed",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 

@@ -102,7 +102,7 @@ public static class ServiceMonitoring
     /// <c>/health/ready</c> and nothing else; they leave the pipeline here, ahead of HTTPS redirection, rate limits and
     /// authentication, none of which concern a scraper or a probe. <c>/metrics</c> exists nowhere else.
     /// </summary>
-    public static WebApplication UseManagementListener(this WebApplication app)
+    public static WebApplication UseMonitoring(this WebApplication app)
     {
         var management = app.Services.GetRequiredService<ManagementListener>();
         if (!management.Enabled)

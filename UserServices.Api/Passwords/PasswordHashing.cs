@@ -11,7 +11,7 @@ public static class PasswordHashing
     /// bcrypt in place of Identity's PBKDF2 hasher, the password policy in place of its composition rules, and the
     /// dedicated threads that run every request's bcrypt. Call after Identity is added: it replaces Identity's own.
     /// </summary>
-    public static WebApplicationBuilder AddPasswordHashing(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPasswords(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<PasswordHashingOptions>().BindSettings(PasswordHashingOptions.Section)

@@ -19,7 +19,7 @@ public static class AuthRateLimiting
     public const string RegisterPolicy = "register";
     public const string MailPolicy = "mail";
 
-    public static WebApplicationBuilder AddAuthRateLimiting(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddRateLimits(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<RateLimitOptions>().BindSettings(RateLimitOptions.Section)
@@ -47,7 +47,7 @@ public static class AuthRateLimiting
         return builder;
     }
 
-    public static WebApplication UseAuthRateLimiting(this WebApplication app)
+    public static WebApplication UseRateLimits(this WebApplication app)
     {
         app.UseRateLimiter();
         return app;

@@ -20,4 +20,7 @@ public enum SessionEndCause
 
     /// <summary>The account changed under it: a new password, a lock, an admin's change of name, email or roles.</summary>
     AccountChanged,
+
+    /// <summary>Two-factor sign-in was turned on (the account's other sessions had one factor) or reset by an admin.</summary>
+    MfaChanged,
 }

@@ -11,6 +11,7 @@ public static class SessionEndCauses
         SessionEndCause.EndedByUser => "ended_by_user",
         SessionEndCause.EndedByAdmin => "ended_by_admin",
         SessionEndCause.AccountChanged => "account_changed",
+        SessionEndCause.MfaChanged => "mfa_changed",
         _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, null),
     };
 }

@@ -11,6 +11,8 @@ public static class SessionServices
         services.AddOptions<RefreshTokenOptions>().BindConfiguration(RefreshTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionCheckOptions>().BindConfiguration(SessionCheckOptions.Section).ValidateOnStart();
         services.AddScoped<RefreshTokenStore>();
+        services.AddScoped<RefreshTokenRotation>();
+        services.AddSingleton<RefreshTokenMint>();
         services.AddScoped<SessionStore>();
         services.AddSingleton<RefreshTokenCleanup>();
         services.AddHostedService(sp => sp.GetRequiredService<RefreshTokenCleanup>());

@@ -23,6 +23,7 @@ public sealed class SessionStore(
     public const string PasswordMethod = "pwd";
 
     /// <summary>Adds a new session of <paramref name="user"/> to the context; the caller's save (with its first refresh token) writes it.</summary>
+    /// <param name="authMethods">RFC 8176 <c>amr</c> values, space-separated: <c>pwd</c>, or what a second factor added.</param>
     public Session Start(User user, string clientId, RequestOrigin origin, DateTime now, string authMethods = PasswordMethod)
     {
         var absolute = now.AddDays(options.Value.AbsoluteLifetimeDays);

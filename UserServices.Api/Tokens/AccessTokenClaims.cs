@@ -17,7 +17,7 @@ public static class AccessTokenClaims
     /// <summary>RFC 9068 §2.2.1: when the password login this token's sign-in started from happened (seconds since the epoch).</summary>
     public const string AuthTime = "auth_time";
 
-    /// <summary>RFC 9068 §2.2.1, RFC 8176: how the person authenticated (<c>pwd</c>; <c>hwk</c>, <c>user</c>, <c>mfa</c> for a passkey).</summary>
+    /// <summary>RFC 9068 §2.2.1 / RFC 8176: how the sign-in authenticated (<c>["pwd"]</c>, <c>["pwd","otp","mfa"]</c>, <c>["hwk","user","mfa"]</c> for a passkey, …).</summary>
     public const string AuthMethods = "amr";
 
     /// <summary>RFC 9068 §2.2.3: the granted scopes, space-separated; absent when none were granted.</summary>

@@ -62,10 +62,16 @@ public sealed class CredentialCheck(
                 return Refused;
         }
 
-        // One statement, no concurrency stamp: concurrent logins of one account must not fail each other.
-        var now = time.GetUtcNow().UtcDateTime;
-        await db.Users.Where(u => u.Id == user.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now).SetProperty(x => x.AccessFailedCount, 0), cancellationToken);
+        // One statement, no concurrency stamp: concurrent logins of one account must not fail each other. With
+        // two-factor sign-in on, the password alone is half a sign-in: the count (of wrong passwords and codes) is
+        // reset, and the login stamped, only when the second factor completes it.
+        if (!user.TwoFactorEnabled)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Users.Where(u => u.Id == user.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now).SetProperty(x => x.AccessFailedCount, 0), cancellationToken);
+        }
+
         if (check.UpgradedHash is { } upgraded)
         {
             await UpgradeHashAsync(user, upgraded, cancellationToken);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using UserServices.Api.Audit;
 using UserServices.Api.Clients;
 using UserServices.Api.Hosting;
+using UserServices.Api.Mfa;
 using UserServices.Api.Monitoring;
 using UserServices.Api.Passkeys;
 using UserServices.Api.Passwords;
@@ -28,6 +29,7 @@ public sealed class TokenController(
     UserNameThrottle throttle,
     ClientAuthentication clients,
     ClientCredentialsGrant clientCredentials,
+    MfaGrant mfa,
     PasskeySignIn passkeys,
     ServiceMetrics metrics,
     AuditLog audit,
@@ -48,7 +50,11 @@ public sealed class TokenController(
     /// (<c>private_key_jwt</c>; public clients send <c>client_id</c> alone), and <c>scope</c> is narrowed to the
     /// client's allowed scopes. <c>grant_type=client_credentials</c> gives a registered confidential client that lists
     /// it in <c>AllowedGrants</c> a token for itself (RFC 6749 §4.4, RFC 9068): <c>sub</c> = <c>client_id</c>, its
-    /// audiences (or the one <c>resource</c> named, RFC 8707), no refresh token.
+    /// audiences (or the one <c>resource</c> named, RFC 8707), no refresh token. An account with two-factor sign-in on
+    /// needs a code: <c>otp</c> (or <c>totp</c>) with the password, or else the answer is 403 <c>mfa_required</c> with an
+    /// <c>mfa_token</c>, which <c>grant_type=http://auth0.com/oauth/grant-type/mfa-otp</c> (with <c>otp</c>) or
+    /// <c>…/mfa-recovery-code</c> (with <c>recovery_code</c>; the answer adds <c>recovery_codes_left</c>) completes
+    /// within 5 minutes, once, from the same client. Wrong codes count towards lockout.
     /// <c>grant_type=urn:userservices:params:oauth:grant-type:passkey</c> with <c>ceremony_id</c> (from
     /// <c>POST /user/passkeys/login/options</c>) and <c>credential</c> (the assertion as JSON) signs in with a passkey.
     /// </remarks>
@@ -59,9 +65,10 @@ public sealed class TokenController(
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK, "application/json")]
     [ErrorResponse(StatusCodes.Status400BadRequest,
         "A field is missing or too long (`error: invalid_request`), `grant_type` is not `password`, `refresh_token` or " +
-        "`client_credentials` or the passkey grant (which needs passkeys on) (`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
+        "`client_credentials`, one of the two MFA steps, or the passkey grant (which needs passkeys on) (`error: unsupported_grant_type`), the client may not use this grant (`error: unauthorized_client`), " +
         "the refresh token is unknown, used, revoked, expired or another client's, or the passkey sign-in was refused (`error: invalid_grant`), " +
-        "or `resource` is not one of the client's audiences (`error: invalid_target`).",
+        "or `resource` is not one of the client's audiences (`error: invalid_target`); the one-time or recovery code is wrong or used, " +
+        "or the `mfa_token` is unknown, expired, spent, killed by five wrong codes or another client's (`error: invalid_grant`).",
         OAuthError = "invalid_request", ExampleDetail = "The 'password' field is required.")]
     [ErrorResponse(StatusCodes.Status401Unauthorized,
         "Wrong username or password, or the account is locked out; the answer does not say which (`error: invalid_grant`). " +
@@ -70,7 +77,8 @@ public sealed class TokenController(
         "`WWW-Authenticate: Basic`).",
         OAuthError = "invalid_grant", ExampleDetail = IncorrectCredentials)]
     [ErrorResponse(StatusCodes.Status403Forbidden,
-        "`Accounts:RequireConfirmedEmail` is on and the password (or passkey) is right, but the account's email is not confirmed (`error: email_not_confirmed`).",
+        "`Accounts:RequireConfirmedEmail` is on and the password (or passkey) is right, but the account's email is not confirmed (`error: email_not_confirmed`); " +
+        "or the password is right, the account has two-factor sign-in on and no code came (`error: mfa_required`, with `mfa_token`).",
         OAuthError = "email_not_confirmed", ExampleDetail = ProblemResponses.EmailNotConfirmedDetail)]
     public async Task<IActionResult> IssueToken([FromForm] TokenRequest request, CancellationToken cancellationToken)
     {
@@ -78,7 +86,7 @@ public sealed class TokenController(
         if (!GrantTypes.All.Contains(grant))
         {
             return OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type",
-                $"grant_type '{request.GrantType}' is not supported; use 'password', 'refresh_token' or 'client_credentials'.");
+                $"grant_type '{request.GrantType}' is not supported; use 'password', 'refresh_token', 'client_credentials', an MFA grant or the passkey grant.");
         }
 
         // Before any password work: an unknown client costs no bcrypt.
@@ -98,6 +106,8 @@ public sealed class TokenController(
             GrantTypes.Password => await PasswordGrantAsync(request, client, cancellationToken),
             GrantTypes.RefreshToken => await RefreshGrantAsync(request, client, cancellationToken),
             GrantTypes.Passkey => await PasskeyGrantAsync(request, client, cancellationToken),
+            GrantTypes.MfaOtp or GrantTypes.MfaRecoveryCode => await MfaAnswerAsync(await mfa.SecondStepAsync(grant, request.MfaToken,
+                grant == GrantTypes.MfaOtp ? request.Otp : request.RecoveryCode, ClientIdOf(client), client.GrantScopes(request.Scope), RequestOrigin.Of(HttpContext), cancellationToken)),
             // MayUse is true only for a registered client that lists the grant.
             _ => await ClientCredentialsGrantAsync(request, client.Registration!, cancellationToken),
         };
@@ -132,10 +142,13 @@ public sealed class TokenController(
             case CredentialOutcome.Verified(var unconfirmed) when accounts.Value.RequireConfirmedEmail && !unconfirmed.EmailConfirmed:
                 await audit.WriteNowAsync(AuditActions.LoginRefusedUnconfirmed, unconfirmed, "email not confirmed");
                 return ProblemResponses.EmailNotConfirmed().ToResult();
+            case CredentialOutcome.Verified(var user) when user.TwoFactorEnabled:
+                return await MfaAnswerAsync(await mfa.AfterPasswordAsync(
+                    user, ClientIdOf(client), client.GrantScopes(request.Scope), request.Otp ?? request.Totp, RequestOrigin.Of(HttpContext), cancellationToken));
             case CredentialOutcome.Verified(var user):
                 var scope = client.GrantScopes(request.Scope);
                 var login = audit.Event(AuditActions.LoginSucceeded, user, client.ClientId is { } id ? $"client {id}" : null);
-                var session = await refreshTokens.IssueAsync(user, client.ClientId ?? jwt.Value.DefaultClientId, scope, login, RequestOrigin.Of(HttpContext), cancellationToken);
+                var session = await refreshTokens.IssueAsync(user, ClientIdOf(client), scope, login, RequestOrigin.Of(HttpContext), cancellationToken);
                 var issued = await TokensAsync(user, session, scope);
                 metrics.RecordLogin(LoginResult.Succeeded);
                 return issued;
@@ -144,10 +157,29 @@ public sealed class TokenController(
                 return ProblemResponses.Busy().ToResult(ProblemResponses.BusyRetryAfter);
             case var refused:
                 metrics.RecordLogin(refused is CredentialOutcome.Refused { LockedOut: true } ? LoginResult.LockedOut : LoginResult.InvalidCredentials);
-                Response.Headers.WWWAuthenticate = "Bearer";
-                return OAuthError(StatusCodes.Status401Unauthorized, "invalid_grant", IncorrectCredentials);
+                return WrongCredentials();
         }
     }
+
+    private async Task<IActionResult> MfaAnswerAsync(MfaOutcome outcome) => outcome switch
+    {
+        MfaOutcome.SignedIn(var user, var session, var left) => await TokensAsync(user, session, session.Scope, left),
+        MfaOutcome.Required(var mfaToken) => ProblemResponses.MfaRequired(mfaToken).ToResult(),
+        MfaOutcome.WrongCode(var detail) => OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", detail),
+        MfaOutcome.InvalidToken(var detail) => OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", detail),
+        MfaOutcome.InvalidRequest(var detail) => OAuthError(StatusCodes.Status400BadRequest, "invalid_request", detail),
+        MfaOutcome.LockedOut => WrongCredentials(),
+        MfaOutcome.NotConfigured => ProblemResponses.MfaNotConfigured().ToResult(ProblemResponses.DatabaseRetryAfter),
+        _ => throw new InvalidOperationException($"Unhandled MFA outcome {outcome}."),
+    };
+
+    private IActionResult WrongCredentials()
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return OAuthError(StatusCodes.Status401Unauthorized, "invalid_grant", IncorrectCredentials);
+    }
+
+    private string ClientIdOf(AuthenticatedClient client) => client.ClientId ?? jwt.Value.DefaultClientId;
 
     private async Task<IActionResult> RefreshGrantAsync(TokenRequest request, AuthenticatedClient client, CancellationToken cancellationToken)
     {
@@ -184,10 +216,10 @@ public sealed class TokenController(
             _ => OAuthError(StatusCodes.Status400BadRequest, "invalid_grant", PasskeySignIn.RefusedDetail),
         };
 
-    private async Task<IActionResult> TokensAsync(User user, IssuedRefreshToken refresh, string? scope)
+    private async Task<IActionResult> TokensAsync(User user, IssuedRefreshToken refresh, string? scope, int? recoveryCodesLeft = null)
     {
-        var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId, refresh.ClientId, refresh.AuthTime, scope, refresh.AuthMethods);
-        return NoStore(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token) { Scope = scope });
+        var token = issuer.Issue(user, await users.GetRolesAsync(user), refresh.FamilyId, refresh.ClientId, refresh.AuthTime, scope, AuthMethods.Split(refresh.AuthMethods));
+        return NoStore(new TokenResponse(token.AccessToken, "bearer", token.ExpiresInSeconds, refresh.Token) { Scope = scope, RecoveryCodesLeft = recoveryCodesLeft });
     }
 
     private OkObjectResult NoStore(TokenResponse response)

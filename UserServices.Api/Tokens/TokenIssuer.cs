@@ -15,9 +15,10 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
     /// <param name="clientId">The requesting client; null: the request named none, so Jwt:DefaultClientId.</param>
     /// <param name="authTime">When the session's password login happened; null: it is happening now.</param>
     /// <param name="scope">The granted scopes, space-separated; null: none, and no <c>scope</c> claim.</param>
-    /// <param name="authMethods">The session's RFC 8176 <c>amr</c> values, space-separated; null: no <c>amr</c> claim.</param>
+    /// <param name="authMethods">RFC 8176 <c>amr</c>, the session's; null: a password alone.</param>
     public IssuedToken Issue(
-        User user, IEnumerable<string> roles, Guid sessionId, string? clientId = null, DateTime? authTime = null, string? scope = null, string? authMethods = null)
+        User user, IEnumerable<string> roles, Guid sessionId, string? clientId = null, DateTime? authTime = null, string? scope = null,
+        IReadOnlyCollection<string>? authMethods = null)
     {
         var jwt = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
@@ -32,15 +33,11 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<JwtOptions> options, 
             [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             [AccessTokenClaims.ClientId] = clientId ?? jwt.DefaultClientId,
             [AccessTokenClaims.AuthTime] = EpochTime.GetIntDate(DateTime.SpecifyKind(authTime ?? now, DateTimeKind.Utc)),
+            [AccessTokenClaims.AuthMethods] = authMethods?.ToArray() ?? [Sessions.SessionStore.PasswordMethod],
         };
         if (!string.IsNullOrEmpty(scope))
         {
             claims[AccessTokenClaims.Scope] = scope;
-        }
-
-        if (!string.IsNullOrEmpty(authMethods))
-        {
-            claims[AccessTokenClaims.AuthMethods] = authMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
 
         return Sign(claims, jwt.Audience, now, jwt.AccessTokenLifetime);

@@ -6,11 +6,14 @@ namespace UserServices.Api.Tokens;
 
 /// <summary>
 /// The OAuth2 password form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm accepted it, and the
-/// refresh grant (§6), the client-credentials grant (§4.4), and the passkey grant.
+/// refresh grant (§6), the client-credentials grant (§4.4), the second steps of a two-factor sign-in and the passkey grant.
 /// </summary>
 public sealed class TokenRequest : IClientCredentialFields
 {
-    /// <summary>Optional, as in the original (meaning <c>password</c>); else <c>password</c>, <c>refresh_token</c> or <c>client_credentials</c>.</summary>
+    /// <summary>
+    /// Optional, as in the original (meaning <c>password</c>); else <c>password</c>, <c>refresh_token</c>,
+    /// <c>client_credentials</c>, <c>http://auth0.com/oauth/grant-type/mfa-otp</c> or <c>…/mfa-recovery-code</c>.
+    /// </summary>
     [FromForm(Name = "grant_type")]
     public string? GrantType { get; set; }
 
@@ -19,6 +22,25 @@ public sealed class TokenRequest : IClientCredentialFields
 
     [FromForm(Name = "password")]
     public string? Password { get; set; }
+
+    /// <summary>
+    /// A current code of the account's authenticator: with the password grant (one step, as Identity's clients send
+    /// it), or with <c>mfa-otp</c> and <c>mfa_token</c> (Auth0's second step).
+    /// </summary>
+    [FromForm(Name = "otp")]
+    public string? Otp { get; set; }
+
+    /// <summary>Keycloak's name for <c>otp</c> in the password grant.</summary>
+    [FromForm(Name = "totp")]
+    public string? Totp { get; set; }
+
+    /// <summary>From the <c>mfa_required</c> answer, for the <c>mfa-otp</c> and <c>mfa-recovery-code</c> grants.</summary>
+    [FromForm(Name = "mfa_token")]
+    public string? MfaToken { get; set; }
+
+    /// <summary>For <c>mfa-recovery-code</c>: one of the account's recovery codes (spent by the sign-in).</summary>
+    [FromForm(Name = "recovery_code")]
+    public string? RecoveryCode { get; set; }
 
     /// <summary>For <c>grant_type=refresh_token</c>.</summary>
     [FromForm(Name = "refresh_token")]

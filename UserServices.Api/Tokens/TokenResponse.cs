@@ -16,4 +16,9 @@ public sealed record TokenResponse(
     [JsonPropertyName("scope")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Scope { get; init; }
+
+    /// <summary>After <c>mfa-recovery-code</c>: how many unspent recovery codes the account has left.</summary>
+    [JsonPropertyName("recovery_codes_left")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RecoveryCodesLeft { get; init; }
 }

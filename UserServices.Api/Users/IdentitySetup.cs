@@ -9,7 +9,7 @@ namespace UserServices.Api.Users;
 public static class IdentitySetup
 {
     /// <summary>Identity's user and role stores over EF Core, our user validators and lockout.</summary>
-    public static WebApplicationBuilder AddIdentityStores(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<LockoutPolicyOptions>().BindConfiguration(LockoutPolicyOptions.Section)

@@ -84,7 +84,7 @@ public sealed class AdminAccessTests(AdminAccessTests.Fixture fixture) : IClassF
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value)))
             .ToList();
         operations.Select(o => o.Name).Order(StringComparer.Ordinal).ShouldBe([
-            "DELETE /admin/users/{id}", "DELETE /admin/users/{id}/passkeys/{passkeyId}", "DELETE /admin/users/{id}/sessions/{sid}", "GET /admin/audit",
+            "DELETE /admin/users/{id}", "DELETE /admin/users/{id}/mfa", "DELETE /admin/users/{id}/passkeys/{passkeyId}", "DELETE /admin/users/{id}/sessions/{sid}", "GET /admin/audit",
             "GET /admin/users", "GET /admin/users/email-collisions", "GET /admin/users/{id}", "GET /admin/users/{id}/passkeys",
             "GET /admin/users/{id}/sessions", "PATCH /admin/users/{id}",
             "POST /admin/users/{id}/lock", "POST /admin/users/{id}/logout", "POST /admin/users/{id}/unlock", "PUT /admin/users/{id}/password"]);

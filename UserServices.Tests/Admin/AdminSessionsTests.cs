@@ -39,7 +39,7 @@ public sealed class AdminSessionsTests(AdminFixture<AdminSessionsTests> fixture)
         response.Headers.CacheControl!.NoStore.ShouldBeTrue();
         var sessions = (await response.ReadJsonAsync()).GetProperty("sessions").EnumerateArray().ToArray();
         sessions.Select(s => s.Str("id")).ShouldBe([SessionIdOf(newer.AccessToken), SessionIdOf(older.AccessToken)]);
-        sessions[0].PropertyNames().ShouldBe(["id", "created_at", "last_used_at", "expires_at", "client_id", "ip", "user_agent"]);
+        sessions[0].PropertyNames().ShouldBe(["id", "created_at", "last_used_at", "expires_at", "client_id", "ip", "user_agent", "amr"]);
         sessions.Select(s => s.Str("ip")).ShouldBe(["198.51.100.2", "198.51.100.1"]);
         sessions.Select(s => s.Str("user_agent")).ShouldBe(["Newer/1.0", "Older/1.0"]);
         // The admin's own sign-in is not the account's.

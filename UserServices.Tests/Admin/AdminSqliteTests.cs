@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Data;
 using UserServices.Tests.Infrastructure;
@@ -11,18 +10,14 @@ namespace UserServices.Tests.Admin;
 public sealed class AdminSqliteTests : IAsyncLifetime
 {
     private const string Password = "violet tractor umbrella sings";
-    private readonly string _directory = Directory.CreateTempSubdirectory("userservices-sqlite-admin-").FullName;
-    private UserServicesApp? _app;
+    private SqliteService? _sqlite;
 
-    private UserServicesApp App => _app!;
+    private UserServicesApp App => _sqlite!.App;
 
     public ValueTask InitializeAsync()
     {
-        _app = UserServicesApp.Start(new Dictionary<string, string?>
+        _sqlite = new SqliteService("userservices-sqlite-admin-", new Dictionary<string, string?>
         {
-            ["SECRET_KEY"] = UserServicesApp.SecretKey,
-            ["BCRYPT_WORK_FACTOR"] = "4",
-            ["Database:SqlitePath"] = Path.Combine(_directory, "users.db"),
             ["ADMIN_USERNAME"] = "root",
             ["ADMIN_EMAIL"] = "root@example.com",
             ["ADMIN_PASSWORD"] = Password,
@@ -32,13 +27,10 @@ public sealed class AdminSqliteTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_sqlite is not null)
         {
-            await _app.DisposeAsync();
+            await _sqlite.DisposeAsync();
         }
-
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]

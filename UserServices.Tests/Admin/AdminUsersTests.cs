@@ -56,7 +56,7 @@ public sealed class AdminUsersTests(AdminUsersTests.Fixture fixture) : IClassFix
         var first = await (await admin.GetAsync("/admin/users?search=FINDER-&limit=2")).ReadJsonAsync();
         Ids(first).ShouldBe([a, b]);
         var user = first.GetProperty("users")[0];
-        user.PropertyNames().ShouldBe(["id", "username", "email", "roles", "created_at", "last_login_at", "locked_until", "failed_login_count"]);
+        user.PropertyNames().ShouldBe(["id", "username", "email", "roles", "created_at", "last_login_at", "locked_until", "failed_login_count", "mfa"]);
         user.Str("username").ShouldBe("Finder-A");
         user.Str("email").ShouldBe("Finder-A@example.com");
         user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldBe(["user"]);
@@ -64,6 +64,7 @@ public sealed class AdminUsersTests(AdminUsersTests.Fixture fixture) : IClassFix
         user.GetProperty("last_login_at").ValueKind.ShouldBe(JsonValueKind.Null);
         user.GetProperty("locked_until").ValueKind.ShouldBe(JsonValueKind.Null);
         user.GetProperty("failed_login_count").GetInt32().ShouldBe(0);
+        user.GetProperty("mfa").GetBoolean().ShouldBeFalse();
 
         var second = await (await admin.GetAsync($"/admin/users?search=finder-&limit=2&cursor={first.Str("next_cursor")}")).ReadJsonAsync();
         Ids(second).ShouldBe([c, d]);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using UserServices.Api.Mail;
 using UserServices.Data.Audit;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Audit;
 
@@ -193,10 +194,10 @@ public sealed class RecoveryAuditTests(RecoveryAuditTests.Fixture fixture) : ICl
         var id = await RegisterAsync("unproven");
         var client = Anonymous();
 
-        (await client.PostAsync("/user/token", Form("unproven", "not the password"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("username", "unproven"), ("password", "not the password")))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await EventsAsync(id, "login.refused_unconfirmed")).ShouldBeEmpty();
 
-        await (await client.PostAsync("/user/token", Form("unproven", Password))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, error: "email_not_confirmed");
+        await (await client.PostAsync("/user/token", OAuthRequests.Form(("username", "unproven"), ("password", Password)))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, error: "email_not_confirmed");
 
         var refused = (await EventsAsync(id, "login.refused_unconfirmed")).ShouldHaveSingleItem();
         refused.Ip.ShouldBe(Peer);
@@ -245,43 +246,19 @@ public sealed class RecoveryAuditTests(RecoveryAuditTests.Fixture fixture) : ICl
     private Task<List<string>> AllEventTextAsync() =>
         App.WithDbAsync(db => db.AuditEvents.Select(e => e.Action + " " + e.UserName + " " + e.Actor + " " + e.UserAgent + " " + e.Detail).ToListAsync());
 
-    private static FormUrlEncodedContent Form(string username, string password) =>
-        new([KeyValuePair.Create("username", username), KeyValuePair.Create("password", password)]);
-
     private static HttpRequestMessage CloseRequest(string password) =>
         new(HttpMethod.Delete, "/user/user") { Content = JsonContent.Create(new { password }) };
 
-    private async Task<string> ResetTokenForAsync(string userName)
-    {
-        (await Anonymous().PostAsJsonAsync("/user/password/forgot", new { email = $"{userName}@example.com" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        return MailLinks.TokenIn(await WaitForResetAsync($"{userName}@example.com"));
-    }
+    private Task<string> ResetTokenForAsync(string userName) => ResetMail.RequestTokenAsync(Anonymous(), Smtp, $"{userName}@example.com");
 
     private Task<HttpResponseMessage> ResetAsync(string token, string newPassword) =>
         Anonymous().PostAsJsonAsync("/user/password/reset", new { token, new_password = newPassword });
 
-    private async Task<MimeKit.MimeMessage> WaitForResetAsync(string email)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (Smtp.To(email).LastOrDefault(m => m.Subject == "Reset your password") is { } mail)
-            {
-                return mail;
-            }
+    private async Task<MimeKit.MimeMessage> WaitForResetAsync(string email) =>
+        (await Smtp.WaitForSubjectAsync(email, "Reset your password"))[^1];
 
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no reset mail to {email}");
-            await Task.Delay(50);
-        }
-    }
-
-    private async Task WaitUntilDoneAsync(string recipient)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await App.WithDbAsync(db => db.MailOutbox.AnyAsync(m => m.Recipient == recipient && m.Kind == MailKind.PasswordReset && m.Outcome == "skipped")))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"the mail to {recipient} was not skipped");
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitUntilDoneAsync(string recipient) =>
+        Eventually.TrueAsync(
+            () => App.WithDbAsync(db => db.MailOutbox.AnyAsync(m => m.Recipient == recipient && m.Kind == MailKind.PasswordReset && m.Outcome == "skipped")),
+            $"the mail to {recipient} was not skipped");
 }

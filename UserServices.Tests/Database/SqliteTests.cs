@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using UserServices.Data;
 using UserServices.Tests.Infrastructure;
@@ -9,33 +8,24 @@ namespace UserServices.Tests.Database;
 /// <summary>The embedded database `dotnet run` uses when DATABASE_URL is unset.</summary>
 public sealed class SqliteTests(PostgresServer server) : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("userservices-sqlite-").FullName;
-    private UserServicesApp? _app;
+    private SqliteService? _sqlite;
 
-    private string DatabasePath => Path.Combine(_directory, "users.db");
+    private string DatabasePath => _sqlite!.DatabasePath;
 
-    private UserServicesApp App => _app!;
+    private UserServicesApp App => _sqlite!.App;
 
     public ValueTask InitializeAsync()
     {
-        _app = UserServicesApp.Start(new Dictionary<string, string?>
-        {
-            ["SECRET_KEY"] = UserServicesApp.SecretKey,
-            ["BCRYPT_WORK_FACTOR"] = "4",
-            ["Database:SqlitePath"] = DatabasePath,
-        });
+        _sqlite = new SqliteService("userservices-sqlite-");
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_sqlite is not null)
         {
-            await _app.DisposeAsync();
+            await _sqlite.DisposeAsync();
         }
-
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserServices.Api.Passwords;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Docs;
 
@@ -185,18 +186,18 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["POST /user/token"] = new()
         {
-            [400] = () => Client().PostAsync("/user/token", Form(("username", "someone"))),
-            [401] = () => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password"))),
+            [400] = () => Client().PostAsync("/user/token", OAuthRequests.Form(("username", "someone"))),
+            [401] = () => Client().PostAsync("/user/token", OAuthRequests.Form(("username", "nobody"), ("password", "wrong password"))),
             [413] = () => Client().PostAsync("/user/token", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/token", new { username = "x", password = "y" }),
-            [429] = () => Repeat(client => client.PostAsync("/user/token", Form(("username", "limited"), ("password", "wrong password")))),
+            [429] = () => Repeat(client => client.PostAsync("/user/token", OAuthRequests.Form(("username", "limited"), ("password", "wrong password")))),
             [403] = async () =>
             {
                 (await Client(fixture.WithMail).PostAsJsonAsync("/user/register", new { username = "unconfirmed", email = "unconfirmed@example.com", password = Password }))
                     .StatusCode.ShouldBe(HttpStatusCode.Created);
-                return await Client(fixture.WithMail).PostAsync("/user/token", Form(("username", "unconfirmed"), ("password", Password)));
+                return await Client(fixture.WithMail).PostAsync("/user/token", OAuthRequests.Form(("username", "unconfirmed"), ("password", Password)));
             },
-            [503] = () => WhileTheGateIsFull(() => Client().PostAsync("/user/token", Form(("username", "nobody"), ("password", "wrong password")))),
+            [503] = () => WhileTheGateIsFull(() => Client().PostAsync("/user/token", OAuthRequests.Form(("username", "nobody"), ("password", "wrong password")))),
         },
         ["POST /user/password/forgot"] = new()
         {
@@ -284,17 +285,17 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         },
         ["POST /user/revoke"] = new()
         {
-            [400] = () => Client().PostAsync("/user/revoke", Form(("token_type_hint", "refresh_token"))),
-            [401] = () => fixture.WithClients.CreateClient().PostAsync("/user/revoke", Form(("token", "unknown"), ("client_id", "unregistered"))),
+            [400] = () => Client().PostAsync("/user/revoke", OAuthRequests.Form(("token_type_hint", "refresh_token"))),
+            [401] = () => fixture.WithClients.CreateClient().PostAsync("/user/revoke", OAuthRequests.Form(("token", "unknown"), ("client_id", "unregistered"))),
             [413] = () => Client().PostAsync("/user/revoke", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/revoke", new { token = "x" }),
-            [429] = () => Repeat(client => client.PostAsync("/user/revoke", Form(("token", "unknown")))),
+            [429] = () => Repeat(client => client.PostAsync("/user/revoke", OAuthRequests.Form(("token", "unknown")))),
         },
         ["POST /user/introspect"] = new()
         {
             [400] = () => fixture.WithClients.CreateClient().PostAsync("/user/introspect",
-                Form(("client_id", "resource-server"), ("client_secret", ClientSecret))),
-            [401] = () => Client().PostAsync("/user/introspect", Form(("token", "anything"))),
+                OAuthRequests.Form(("client_id", "resource-server"), ("client_secret", ClientSecret))),
+            [401] = () => Client().PostAsync("/user/introspect", OAuthRequests.Form(("token", "anything"))),
             [413] = () => Client().PostAsync("/user/introspect", Oversized("application/x-www-form-urlencoded")),
             [415] = () => Client().PostAsJsonAsync("/user/introspect", new { token = "x" }),
         },
@@ -302,6 +303,63 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         {
             [403] = async () => await (await MachineAsync()).PostAsync("/user/logout", null),
             [401] = () => Client().PostAsync("/user/logout", null),
+        },
+        ["POST /user/mfa/totp"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("mfa-wrong-password")).PostAsJsonAsync("/user/mfa/totp", new { password = "not the password" }),
+            [401] = () => Client().PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa")).PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [409] = async () => await (await EnrolledAsync("mfa-already")).Client.PostAsJsonAsync("/user/mfa/totp", new { password = Password }),
+            [413] = async () => await (await SignedInAsync("mfa-big")).PostAsync("/user/mfa/totp", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("mfa-text")).PostAsync("/user/mfa/totp", new StringContent("{}", Encoding.UTF8, "text/plain")),
+            [503] = async () =>
+            {
+                var client = await SignedInAsync("mfa-gated");
+                return await WhileTheGateIsFull(() => client.PostAsJsonAsync("/user/mfa/totp", new { password = Password }));
+            },
+        },
+        ["POST /user/mfa/totp/confirm"] = new()
+        {
+            [400] = async () => await (await SignedInAsync("mfa-bad-confirm")).PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [401] = () => Client().PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa-confirm")).PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [409] = async () => await (await EnrolledAsync("mfa-confirmed-twice")).Client.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = "123456" }),
+            [413] = async () => await (await SignedInAsync("mfa-big-confirm")).PostAsync("/user/mfa/totp/confirm", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("mfa-text-confirm")).PostAsync("/user/mfa/totp/confirm", new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["GET /user/mfa"] = new()
+        {
+            [401] = () => Client().GetAsync("/user/mfa"),
+            [403] = async () => await (await MachineAsync()).GetAsync("/user/mfa"),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa-status")).GetAsync("/user/mfa"),
+        },
+        ["POST /user/mfa/recovery-codes"] = new()
+        {
+            [400] = async () => await (await EnrolledAsync("mfa-regen-wrong")).Client.PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "000000" }),
+            [401] = () => Client().PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [403] = async () => await (await MachineAsync()).PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [404] = async () => await (await DeletedAccountClientAsync("gone-mfa-regen")).PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [409] = async () => await (await SignedInAsync("mfa-regen-off")).PostAsJsonAsync("/user/mfa/recovery-codes", new { code = "123456" }),
+            [413] = async () => await (await SignedInAsync("mfa-big-regen")).PostAsync("/user/mfa/recovery-codes", Oversized("application/json")),
+            [415] = async () => await (await SignedInAsync("mfa-text-regen")).PostAsync("/user/mfa/recovery-codes", new StringContent("{}", Encoding.UTF8, "text/plain")),
+        },
+        ["DELETE /user/mfa/totp"] = new()
+        {
+            [400] = async () => await DisableMfaAsync((await EnrolledAsync("mfa-off-wrong")).Client, Password, "000000"),
+            [401] = () => DisableMfaAsync(Client(), Password, "123456"),
+            [403] = async () => await DisableMfaAsync(await MachineAsync(), Password, "123456"),
+            [404] = async () => await DisableMfaAsync(await DeletedAccountClientAsync("gone-mfa-off"), Password, "123456"),
+            [409] = async () => await DisableMfaAsync(await SignedInAsync("mfa-off-off"), Password, "123456"),
+            [413] = async () => await (await SignedInAsync("mfa-big-off")).SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = Oversized("application/json") }),
+            [415] = async () => await (await SignedInAsync("mfa-text-off")).SendAsync(
+                new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = new StringContent("{}", Encoding.UTF8, "text/plain") }),
+            [503] = async () =>
+            {
+                var (client, secret) = await EnrolledAsync("mfa-off-gated");
+                return await WhileTheGateIsFull(() => DisableMfaAsync(client, Password, TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1)));
+            },
         },
         ["GET /user/sessions"] = new()
         {
@@ -474,6 +532,12 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
                 [404] = async () => await (await admin()).DeleteAsync("/admin/users/999999"),
                 [409] = async () => await (await admin()).DeleteAsync($"/admin/users/{await userId("root")}"),
             },
+            ["DELETE /admin/users/{id}/mfa"] = new()
+            {
+                [401] = () => anonymous().DeleteAsync("/admin/users/1/mfa"),
+                [403] = async () => await (await member()).DeleteAsync("/admin/users/1/mfa"),
+                [404] = async () => await (await admin()).DeleteAsync("/admin/users/999999/mfa"),
+            },
             ["GET /admin/audit"] = new()
             {
                 [400] = async () => await (await admin()).GetAsync("/admin/audit?since=yesterday"),
@@ -501,7 +565,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
 
     private async Task<HttpClient> AdminAsync()
     {
-        var token = await (await Client().PostAsync("/user/token", Form(("username", "root"), ("password", Password)))).ReadJsonAsync();
+        var token = await (await Client().PostAsync("/user/token", OAuthRequests.Form(("username", "root"), ("password", Password)))).ReadJsonAsync();
         var client = Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
@@ -511,7 +575,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
     private async Task<HttpClient> MachineAsync()
     {
         var token = await (await Client(fixture.WithClients).PostAsync("/user/token",
-            Form(("grant_type", "client_credentials"), ("client_id", "machine"), ("client_secret", ClientSecret)))).ReadJsonAsync();
+            OAuthRequests.Form(("grant_type", "client_credentials"), ("client_id", "machine"), ("client_secret", ClientSecret)))).ReadJsonAsync();
         var client = Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
@@ -539,7 +603,7 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         (await Client(app).PostAsJsonAsync("/user/register", new { username, email = $"{username}@example.com", password = Password }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         await App.WithDbAsync(db => db.Users.Where(u => u.UserName == username).ExecuteUpdateAsync(u => u.SetProperty(x => x.EmailConfirmed, true)));
-        var token = await (await Client(app).PostAsync("/user/token", Form(("username", username), ("password", Password)))).ReadJsonAsync();
+        var token = await (await Client(app).PostAsync("/user/token", OAuthRequests.Form(("username", username), ("password", Password)))).ReadJsonAsync();
         var client = Client(app);
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.Str("access_token"));
         return client;
@@ -554,18 +618,20 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         }
 
         (await send()).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (fixture.Smtp.To($"{username}@example.com").FirstOrDefault(m => m.Subject == subject) is { } mail)
-            {
-                return MailLinks.TokenIn(mail);
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no '{subject}' mail to {username}");
-            await Task.Delay(50);
-        }
+        return MailLinks.TokenIn((await fixture.Smtp.WaitForSubjectAsync($"{username}@example.com", subject))[0]);
     }
+
+    /// <summary>A signed-in account with two-factor sign-in on (confirmed with the current code), and its secret.</summary>
+    private async Task<(HttpClient Client, byte[] Secret)> EnrolledAsync(string username)
+    {
+        var client = await SignedInAsync(username);
+        var secret = TestTotp.Base32Decode((await (await client.PostAsJsonAsync("/user/mfa/totp", new { password = Password })).ReadJsonAsync()).Str("secret"));
+        (await client.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (client, secret);
+    }
+
+    private static Task<HttpResponseMessage> DisableMfaAsync(HttpClient client, string password, string code) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = JsonContent.Create(new { password, code }) });
 
     private static Task<HttpResponseMessage> CloseAsync(HttpClient client, string password) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/user") { Content = JsonContent.Create(new { password }) });
@@ -608,8 +674,6 @@ public sealed class DocumentedErrorsTests(DocumentedErrorsTests.Fixture fixture)
         }
     }
 
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 
     private static ByteArrayContent Oversized(string mediaType)
     {

@@ -87,21 +87,20 @@ public sealed class GracefulShutdownTests(PostgresServer server)
     }
 
     /// <summary>
-    /// Starts a login and returns once it is inside bcrypt: its request has started (the service logged it) and the
-    /// user lookup before the hash, a few milliseconds, is long done.
+    /// Starts a login and returns once it is inside bcrypt: its request has started (the service logged it) and a
+    /// password thread is running (<see cref="BcryptIsRunning"/>).
     /// </summary>
     private static async Task<Task<HttpResponseMessage>> LoginInBcryptAsync(ServingApiProcess service)
     {
         var api = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(60) };
         var login = api.PostAsync("/user/token", new FormUrlEncodedContent([KeyValuePair.Create("username", "olga"), KeyValuePair.Create("password", Password)]));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!service.Output.Any(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/user/token", StringComparison.Ordinal)))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the login never reached the service\n" + string.Join('\n', service.Output));
-            await Task.Delay(20);
-        }
+        await Eventually.ValueAsync(
+            () => Task.FromResult(service.Output.Any(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/user/token", StringComparison.Ordinal))),
+            started => started,
+            _ => "the login never reached the service\n" + string.Join('\n', service.Output),
+            TimeSpan.FromSeconds(10));
 
-        await Task.Delay(300);
+        await Eventually.TrueAsync(() => BcryptIsRunning(service), "no password thread ever ran the login's bcrypt", TimeSpan.FromSeconds(10));
         login.IsCompleted.ShouldBeFalse("the login answered before SIGTERM: bcrypt was too fast to test a shutdown during it");
         return login.ContinueWith(
             sent =>
@@ -111,6 +110,25 @@ public sealed class GracefulShutdownTests(PostgresServer server)
             },
             TaskScheduler.Default).Unwrap();
     }
+
+    /// <summary>
+    /// Whether one of the service's password threads (named <c>bcrypt-N</c>, as the kernel shows them in
+    /// <c>/proc/PID/task/TID/stat</c>) is running or ready to run: idle ones wait on their queue, asleep.
+    /// </summary>
+    private static bool BcryptIsRunning(ServingApiProcess service) =>
+        Directory.EnumerateDirectories($"/proc/{service.ProcessId}/task").Any(task =>
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var (open, close) = (stat.IndexOf('(', StringComparison.Ordinal), stat.LastIndexOf(')'));
+                return stat[(open + 1)..close].StartsWith("bcrypt-", StringComparison.Ordinal) && stat[close + 2] == 'R';
+            }
+            catch (IOException)
+            {
+                return false;   // the thread ended meanwhile
+            }
+        });
 
     /// <summary>Polls with fresh connections until one gets no answer; returns how long that took.</summary>
     private static async Task<TimeSpan> NewConnectionsRefusedAsync(ServingApiProcess service, TimeSpan within)

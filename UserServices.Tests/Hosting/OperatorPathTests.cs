@@ -285,11 +285,7 @@ public sealed class OperatorPathTests(PostgresServer server)
         (await client.PostAsync("/user/register", JsonContent.Create(new { username = "alice", email = "alice@example.com", password = "correct horse battery" })))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.eml").Any()) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.eml").Any(), $"no .eml file in {folder}");
 
         Directory.EnumerateFiles(folder, "*.eml").ShouldHaveSingleItem();
         Directory.Exists(Path.Combine(two, "userservices-mail")).ShouldBeFalse();

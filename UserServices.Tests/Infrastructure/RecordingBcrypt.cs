@@ -23,13 +23,8 @@ public sealed class RecordingBcrypt(IBcrypt inner) : IBcrypt
     }
 
     /// <summary>Waits for the dummy hash the service makes on a password thread at start, so only later calls count.</summary>
-    public async Task WaitForStartupHashAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Calls.Any(c => c.Operation == "hash" && c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal)))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the password threads never made the dummy hash");
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitForStartupHashAsync() =>
+        Eventually.TrueAsync(
+            () => Calls.Any(c => c.Operation == "hash" && c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal)),
+            "the password threads never made the dummy hash");
 }

@@ -40,6 +40,9 @@ public sealed class ServingApiProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The child's process id, for what only the kernel can tell (its threads, in <c>/proc</c>).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The ports that filled <c>{port1}</c>, <c>{port2}</c>… in the environment, in that order.</summary>
     public IReadOnlyList<int> ExtraPorts { get; }
 
@@ -195,34 +198,30 @@ public sealed class ServingApiProcess : IAsyncDisposable
     private async Task WaitUntilLiveAsync()
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < LiveWithin)
-        {
-            if (_process.HasExited)
+        await Eventually.ValueAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The service on port {Port} exited before it was live.\n{Printed()}");
-            }
-
-            try
-            {
-                if ((await client.GetAsync("/health/live")).StatusCode == HttpStatusCode.OK)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"The service on port {Port} exited before it was live.\n{Printed()}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Listening, but not answering yet.
-            }
 
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException($"The service on port {Port} was not live within {LiveWithin.TotalSeconds} s.\n{Printed()}");
+                try
+                {
+                    return (await client.GetAsync("/health/live")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;   // not listening yet
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;   // listening, but not answering yet
+                }
+            },
+            live => live,
+            _ => $"The service on port {Port} was not live within {LiveWithin.TotalSeconds} s.\n{Printed()}",
+            LiveWithin);
     }
 
     private string Printed() => $"--- output\n{string.Join('\n', Output)}";

@@ -70,21 +70,15 @@ public sealed class SmtpTestServer : IAsyncDisposable
     }
 
     /// <summary>The messages sent to <paramref name="address"/>, waiting up to <paramref name="timeout"/> for <paramref name="count"/> of them.</summary>
-    public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(string address, int count = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var found = To(address);
-            if (found.Count >= count || DateTime.UtcNow > deadline)
-            {
-                found.Count.ShouldBeGreaterThanOrEqualTo(count, $"mails to {address}");
-                return found;
-            }
+    public Task<IReadOnlyList<MimeMessage>> WaitForAsync(string address, int count = 1, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(() => Task.FromResult(To(address)), found => found.Count >= count, found => $"{found.Count} mails to {address}", timeout);
 
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>The mails to <paramref name="address"/> titled <paramref name="subject"/>, once there are <paramref name="count"/> (a reset link, a confirmation).</summary>
+    public Task<IReadOnlyList<MimeMessage>> WaitForSubjectAsync(string address, string subject, int count = 1) =>
+        Eventually.ValueAsync(
+            () => Task.FromResult<IReadOnlyList<MimeMessage>>(To(address).Where(m => m.Subject == subject).ToList()),
+            found => found.Count >= count,
+            _ => $"no '{subject}' mail to {address}");
 
     public IReadOnlyList<MimeMessage> To(string address) => Received
         .Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)))

@@ -118,19 +118,9 @@ public sealed class MailConfigurationTests(PostgresServer server)
         result.ToString().ShouldNotContain("hunter2");
     }
 
-    private static async Task<string[]> WaitForFilesAsync(string folder, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [];
-            if (files.Length >= count)
-            {
-                return files;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{files.Length} .eml files in {folder}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<string[]> WaitForFilesAsync(string folder, int count) =>
+        Eventually.ValueAsync(
+            () => Task.FromResult(Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : []),
+            files => files.Length >= count,
+            files => $"{files.Length} .eml files in {folder}");
 }

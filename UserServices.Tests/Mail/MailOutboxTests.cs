@@ -94,13 +94,6 @@ public sealed class MailOutboxTests(PostgresServer server)
         return UserServicesApp.Start(settings);
     }
 
-    private static async Task WaitForAsync(UserServicesApp app, Func<UserServices.Data.UserServicesDbContext, Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await app.WithDbAsync(condition))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the outbox did not reach the expected state");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForAsync(UserServicesApp app, Func<UserServices.Data.UserServicesDbContext, Task<bool>> condition) =>
+        Eventually.TrueAsync(() => app.WithDbAsync(condition), "the outbox did not reach the expected state");
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Monitoring;
 
@@ -48,19 +49,19 @@ public sealed class LogSecretsTests(PostgresServer server)
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await api.PostAsJsonAsync("/user/register", new { username = "carol", email = "carol@example.com", password = Password }))
             .StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await api.PostAsync("/user/token", Form(("client_id", "web"), ("username", "carol"), ("password", WrongPassword))))
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", "carol"), ("password", WrongPassword))))
             .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var first = await SignInAsync(api, "carol", Password);
         secrets.AddRange(first);
         var admin = await SignInAsync(api, "root", AdminPassword);
         secrets.AddRange(admin);
 
-        var refreshed = await api.PostAsync("/user/token", Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1])));
+        var refreshed = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1])));
         refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = await refreshed.ReadJsonAsync();
         var second = new[] { body.Str("access_token"), body.Str("refresh_token") };
         secrets.AddRange(second);
-        (await api.PostAsync("/user/token", Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1] + "x"))))
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", "refresh_token"), ("refresh_token", first[1] + "x"))))
             .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         using (var bearer = Bearer(api, second[0]))
@@ -74,13 +75,13 @@ public sealed class LogSecretsTests(PostgresServer server)
             (await api.SendAsync(forged)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
 
-        using (var introspect = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = Form(("token", second[0])) })
+        using (var introspect = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = OAuthRequests.Form(("token", second[0])) })
         {
             introspect.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"resource-server:{ClientSecret}")));
             (await api.SendAsync(introspect)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        using (var wrongSecret = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = Form(("token", second[1])) })
+        using (var wrongSecret = new HttpRequestMessage(HttpMethod.Post, "/user/introspect") { Content = OAuthRequests.Form(("token", second[1])) })
         {
             wrongSecret.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"resource-server:{ClientSecret}-wrong")));
             (await api.SendAsync(wrongSecret)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -112,16 +113,18 @@ public sealed class LogSecretsTests(PostgresServer server)
 
         var login = await (await api.PostAsync("/user/passkeys/login/options", null)).ReadJsonAsync();
         secrets.Add(login.Str("ceremony_id"));
-        (await api.PostAsync("/user/token", Form(("client_id", "web"), ("grant_type", "urn:userservices:params:oauth:grant-type:passkey"),
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", "urn:userservices:params:oauth:grant-type:passkey"),
             ("ceremony_id", login.Str("ceremony_id")), ("credential", "{\"id\":\"x\"}")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         var third = await SignInAsync(api, "carol", NewPassword);
         secrets.AddRange(third);
-        (await api.PostAsync("/user/revoke", Form(("client_id", "web"), ("token", third[1])))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsync("/user/revoke", OAuthRequests.Form(("client_id", "web"), ("token", third[1])))).StatusCode.ShouldBe(HttpStatusCode.OK);
         using (var logout = Bearer(api, admin[0], HttpMethod.Post, "/user/logout"))
         {
             (await api.SendAsync(logout)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
+
+        secrets.AddRange(await TwoFactorSignInAsync(api));
 
         foreach (var path in new[] { "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/.well-known/jwks.json", "/docs/", "/openapi/v1.json", "/health/live", "/health/ready" })
         {
@@ -142,9 +145,63 @@ public sealed class LogSecretsTests(PostgresServer server)
         }
     }
 
+    /// <summary>
+    /// Enrols an authenticator, confirms it, signs in with a code, with a recovery code, and with wrong ones; returns
+    /// what must never be logged: the secret, the recovery codes, the mfa_tokens, the accepted codes, the tokens.
+    /// </summary>
+    private static async Task<List<string>> TwoFactorSignInAsync(HttpClient api)
+    {
+        var secrets = new List<string>();
+        (await api.PostAsJsonAsync("/user/register", new { username = "dave", email = "dave@example.com", password = Password })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var signedIn = await SignInAsync(api, "dave", Password);
+        secrets.AddRange(signedIn);
+        using var begin = Bearer(api, signedIn[0], HttpMethod.Post, "/user/mfa/totp");
+        begin.Content = JsonContent.Create(new { password = Password });
+        var enrolment = await (await api.SendAsync(begin)).ReadJsonAsync();
+        var base32 = enrolment.Str("secret");
+        var secret = TestTotp.Base32Decode(base32);
+        secrets.Add(base32);
+        var confirmingCode = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow);
+        using var confirm = Bearer(api, signedIn[0], HttpMethod.Post, "/user/mfa/totp/confirm");
+        confirm.Content = JsonContent.Create(new { code = confirmingCode });
+        var confirmed = await api.SendAsync(confirm);
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var recoveryCodes = (await confirmed.ReadJsonAsync()).GetProperty("recovery_codes").EnumerateArray().Select(c => c.GetString()!).ToList();
+        secrets.AddRange(recoveryCodes.SelectMany(c => new[] { c, c.Replace("-", "", StringComparison.Ordinal) }));
+
+        var mfaToken = await MfaTokenAsync(api);
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", OtpGrant), ("mfa_token", mfaToken), ("otp", "000000"))))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1);
+        var withCode = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("grant_type", OtpGrant), ("mfa_token", mfaToken), ("otp", code)));
+        withCode.StatusCode.ShouldBe(HttpStatusCode.OK, await withCode.Content.ReadAsStringAsync());
+        secrets.Add((await withCode.ReadJsonAsync()).Str("access_token"));
+
+        var second = await MfaTokenAsync(api);
+        var withRecovery = await api.PostAsync("/user/token",
+            OAuthRequests.Form(("client_id", "web"), ("grant_type", "http://auth0.com/oauth/grant-type/mfa-recovery-code"), ("mfa_token", second), ("recovery_code", recoveryCodes[0])));
+        withRecovery.StatusCode.ShouldBe(HttpStatusCode.OK);
+        secrets.Add((await withRecovery.ReadJsonAsync()).Str("refresh_token"));
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", "dave"), ("password", Password), ("otp", "999999"))))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        secrets.AddRange([mfaToken, second]);
+        // Six digits could be any number in a log line; as a form value or a JSON string they would be the code.
+        secrets.AddRange(new[] { confirmingCode, code }.SelectMany(c => new[] { $"otp={c}", $"\"{c}\"", $"code = {c}" }));
+        return secrets;
+    }
+
+    private const string OtpGrant = "http://auth0.com/oauth/grant-type/mfa-otp";
+
+    private static async Task<string> MfaTokenAsync(HttpClient api)
+    {
+        var response = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", "dave"), ("password", Password)));
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        return (await response.ReadJsonAsync()).Str("mfa_token");
+    }
+
     private static async Task<string[]> SignInAsync(HttpClient api, string username, string password)
     {
-        var response = await api.PostAsync("/user/token", Form(("client_id", "web"), ("username", username), ("password", password)));
+        var response = await api.PostAsync("/user/token", OAuthRequests.Form(("client_id", "web"), ("username", username), ("password", password)));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var body = await response.ReadJsonAsync();
         return [body.Str("access_token"), body.Str("refresh_token")];
@@ -157,6 +214,4 @@ public sealed class LogSecretsTests(PostgresServer server)
         return request;
     }
 
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 }

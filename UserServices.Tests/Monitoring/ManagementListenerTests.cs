@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Monitoring;
 
@@ -21,12 +22,12 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         var before = await service.ScrapeAsync();
 
-        var signIn = await api.PostAsync("/user/token", Form(("username", "metered"), ("password", Password)));
+        var signIn = await api.PostAsync("/user/token", OAuthRequests.Form(("username", "metered"), ("password", Password)));
         signIn.StatusCode.ShouldBe(HttpStatusCode.OK);
         var refreshToken = (await signIn.ReadJsonAsync()).Str("refresh_token");
-        (await api.PostAsync("/user/token", Form(("username", "metered"), ("password", "wrong horse battery"))))
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("username", "metered"), ("password", "wrong horse battery"))))
             .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await api.PostAsync("/user/token", Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken))))
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken))))
             .StatusCode.ShouldBe(HttpStatusCode.OK);
         var after = await service.ScrapeAsync();
 
@@ -55,7 +56,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
         // test of the class runs first.
         (await api.PostAsJsonAsync("/user/register", new { username = "framework", email = "framework@example.com", password = Password }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
-        (await api.PostAsync("/user/token", Form(("username", "framework"), ("password", Password)))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsync("/user/token", OAuthRequests.Form(("username", "framework"), ("password", Password)))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await api.GetAsync("/.well-known/openid-configuration")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await api.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -107,7 +108,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
         (await ready.Content.ReadAsStringAsync()).ShouldBe("Healthy");
         (await management.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await management.GetAsync("/.well-known/jwks.json")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await management.PostAsync("/user/token", Form(("username", "metered"), ("password", Password)))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await management.PostAsync("/user/token", OAuthRequests.Form(("username", "metered"), ("password", Password)))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var scrape = await management.GetAsync("/metrics");
         scrape.StatusCode.ShouldBe(HttpStatusCode.OK);
         scrape.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
@@ -121,7 +122,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
     public async Task Json_logs_are_one_object_per_line_and_request_logs_carry_the_trace_and_span_ids()
     {
         using var api = service.Public();
-        var refused = await api.PostAsync("/user/token", Form(("username", "nobody-here"), ("password", "wrong horse battery")));
+        var refused = await api.PostAsync("/user/token", OAuthRequests.Form(("username", "nobody-here"), ("password", "wrong horse battery")));
         refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         // W3C traceparent form: 00-<trace id>-<span id>-<flags>.
         var traceId = (await refused.ReadJsonAsync()).Str("traceId").Split('-')[1];
@@ -153,8 +154,6 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
         ofRefused.ShouldContain(line => line.Contains("Request finished HTTP/1.1 POST", StringComparison.Ordinal) && line.Contains(" - 401 ", StringComparison.Ordinal));
     }
 
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 
     private static double? Value(string metrics, string series)
     {
@@ -179,29 +178,14 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Service serv
             return await response.Content.ReadAsStringAsync();
         }
 
-        public async Task<string> ScrapeUntilAsync(Func<string, bool> shows)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            var metrics = await ScrapeAsync();
-            while (!shows(metrics) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-                metrics = await ScrapeAsync();
-            }
-
-            return metrics;
-        }
+        public Task<string> ScrapeUntilAsync(Func<string, bool> shows) =>
+            Eventually.ValueAsync(ScrapeAsync, shows, metrics => "the metrics never showed it:\n" + metrics, TimeSpan.FromSeconds(10));
 
         /// <summary>Every stdout line so far, once a line matching <paramref name="written"/> arrived (the console logger writes in the background).</summary>
         public async Task<string[]> LogLinesAfterAsync(Func<string, bool> written)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!_process!.StandardOutputLines.Any(written) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            return [.. _process.StandardOutputLines];
+            await Eventually.TrueAsync(() => _process!.StandardOutputLines.Any(written), "the line was never logged", TimeSpan.FromSeconds(10));
+            return [.. _process!.StandardOutputLines];
         }
 
         public async ValueTask InitializeAsync()

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using UserServices.Api.Monitoring;
 using UserServices.Tests.Infrastructure;
+using UserServices.Tests.Tokens;
 
 namespace UserServices.Tests.Monitoring;
 
@@ -34,6 +35,27 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task A_two_factor_sign_in_counts_mfa_required_mfa_failed_and_then_succeeded()
+    {
+        var app = fixture.App;
+        (await app.RegisterAsync("twofa", "twofa@example.com", Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var token = (await (await Login(app, "10.0.7.1", "twofa", Password)).ReadJsonAsync()).Str("access_token");
+        using var bearer = app.BearerClient(token);
+        var secret = TestTotp.Base32Decode((await (await bearer.PostAsJsonAsync("/user/mfa/totp", new { password = Password })).ReadJsonAsync()).Str("secret"));
+        (await bearer.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var counts = new OutcomeCounts(app);
+
+        var mfaToken = (await (await Login(app, "10.0.7.2", "twofa", Password)).ReadJsonAsync()).Str("mfa_token");
+        using var client = app.ClientFrom("10.0.7.3");
+        var grant = "http://auth0.com/oauth/grant-type/mfa-otp";
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", grant), ("mfa_token", mfaToken), ("otp", "000000")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", grant), ("mfa_token", mfaToken), ("otp", TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1)))))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        counts.Of("userservices.logins").ShouldBe("mfa_failed=1 mfa_required=1 succeeded=1");
+    }
+
+    [Fact]
     public async Task Logins_refused_by_the_address_limit_and_the_username_limit_are_rate_limited()
     {
         var app = fixture.App;
@@ -55,7 +77,7 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
         using var revoker = app.ClientFrom("10.0.4.1");
         for (var i = 0; i < 6; i++)
         {
-            await revoker.PostAsync("/user/revoke", Form(("token", "unknown")));
+            await revoker.PostAsync("/user/revoke", OAuthRequests.Form(("token", "unknown")));
         }
 
         counts.Of("userservices.logins").ShouldBe("invalid_credentials=8 rate_limited=2");
@@ -86,13 +108,13 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
         using var counts = new OutcomeCounts(app);
         using var client = app.ClientFrom("10.0.6.2");
 
-        var rotated = await client.PostAsync("/user/token", Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken)));
+        var rotated = await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken)));
         rotated.StatusCode.ShouldBe(HttpStatusCode.OK);
         var next = (await rotated.ReadJsonAsync()).Str("refresh_token");
-        (await client.PostAsync("/user/token", Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken)))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await client.PostAsync("/user/token", Form(("grant_type", "refresh_token"), ("refresh_token", "no-such-token")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await client.PostAsync("/user/revoke", Form(("token", next)))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await client.PostAsync("/user/token", Form(("grant_type", "refresh_token"), ("refresh_token", next)))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken)))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", "refresh_token"), ("refresh_token", "no-such-token")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostAsync("/user/revoke", OAuthRequests.Form(("token", next)))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.PostAsync("/user/token", OAuthRequests.Form(("grant_type", "refresh_token"), ("refresh_token", next)))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         counts.Of("userservices.refreshes").ShouldBe("retried=1 revoked=1 rotated=1 unknown=1");
         counts.Of("userservices.logins").ShouldBe("");
@@ -109,7 +131,7 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
         using var client = app.ClientFrom("10.0.7.9");
 
         (await app.BearerClient(grace[0].Str("access_token")).PostAsync("/user/logout", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        (await client.PostAsync("/user/revoke", Form(("token", grace[1].Str("refresh_token"))))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.PostAsync("/user/revoke", OAuthRequests.Form(("token", grace[1].Str("refresh_token"))))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var sid = AccessTokens.ClaimsOf(heidi[0].Str("access_token"), "sid")["sid"];
         (await app.BearerClient(heidi[2].Str("access_token")).DeleteAsync($"/user/sessions/{sid}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await app.BearerClient(heidi[2].Str("access_token")).DeleteAsync("/user/sessions")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
@@ -140,11 +162,9 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
     private static async Task<HttpResponseMessage> Login(UserServicesApp app, string peer, string username, string password)
     {
         using var client = app.ClientFrom(peer);
-        return await client.PostAsync("/user/token", Form(("username", username), ("password", password)));
+        return await client.PostAsync("/user/token", OAuthRequests.Form(("username", username), ("password", password)));
     }
 
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 
     [Fact]
     public async Task Client_credentials_are_counted_by_client_and_outcome()
@@ -161,7 +181,7 @@ public sealed class ServiceMetricsTests(ServiceMetricsTests.Fixture fixture) : I
         await using var app = UserServicesApp.Start(settings);
         using var counts = new OutcomeCounts(app);
         Task<HttpResponseMessage> AskAsync(string client, params (string Key, string Value)[] more) => app.CreateClient().PostAsync("/user/token",
-            Form([("grant_type", "client_credentials"), ("client_id", client), ("client_secret", ClientSecret), .. more]));
+            OAuthRequests.Form([("grant_type", "client_credentials"), ("client_id", client), ("client_secret", ClientSecret), .. more]));
 
         (await AskAsync("backend")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await AskAsync("backend", ("resource", "https://elsewhere.example.com"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);

@@ -79,6 +79,28 @@ public sealed class PasswordThreadsTests(PasswordThreadsTests.Fixture fixture) :
     }
 
     [Fact]
+    public async Task Enrolling_and_turning_off_two_factor_sign_in_run_one_bcrypt_each_on_a_password_thread_and_the_second_step_none()
+    {
+        var client = await RegisterAsync("pt-twofactor");
+        Bcrypt.Calls.Clear();
+        var secret = TestTotp.Base32Decode((await (await client.PostAsJsonAsync("/user/mfa/totp", new { password = Password })).ReadJsonAsync()).Str("secret"));
+        (await client.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        Bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute"]);
+
+        Bcrypt.Calls.Clear();
+        var mfaToken = (await (await App.PostTokenAsync(("username", "pt-twofactor"), ("password", Password))).ReadJsonAsync()).Str("mfa_token");
+        var code = TestTotp.CodeAt(secret, DateTimeOffset.UtcNow, 1);
+        (await App.PostTokenAsync(("grant_type", "http://auth0.com/oauth/grant-type/mfa-otp"), ("mfa_token", mfaToken), ("otp", code))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        Bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute"]); // the password step's; the code costs none
+
+        Bcrypt.Calls.Clear();
+        var off = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/user/mfa/totp") { Content = JsonContent.Create(new { password = Password, code = "000000" }) });
+        off.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Bcrypt.Calls.Select(c => c.Operation).ShouldBe(["compute"]);
+        Bcrypt.Calls.ShouldAllBe(c => c.Thread.StartsWith("bcrypt-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Registration_and_password_change_hash_on_password_threads()
     {
         Bcrypt.Calls.Clear();

@@ -208,21 +208,11 @@ public sealed class PasswordResetTests(MailServiceFixture<PasswordResetTests> fi
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), after - before);
     }
 
-    private async Task WaitUntilDoneAsync(string recipient, string outcome, string kind = MailKind.PasswordReset)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var outcomes = await App.WithDbAsync(db => db.MailOutbox.Where(m => m.Recipient == recipient && m.Kind == kind).Select(m => m.Outcome).ToListAsync());
-            if (outcomes.Count > 0 && outcomes.All(o => o == outcome))
-            {
-                return;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{recipient}: {string.Join(", ", outcomes)}");
-            await Task.Delay(50);
-        }
-    }
+    private async Task WaitUntilDoneAsync(string recipient, string outcome, string kind = MailKind.PasswordReset) =>
+        await Eventually.ValueAsync(
+            () => App.WithDbAsync(db => db.MailOutbox.Where(m => m.Recipient == recipient && m.Kind == kind).Select(m => m.Outcome).ToListAsync()),
+            outcomes => outcomes.Count > 0 && outcomes.All(o => o == outcome),
+            outcomes => $"{recipient}: {string.Join(", ", outcomes)}");
 
     /// <summary>Registers <paramref name="username"/> (unless told not to), asks for a reset and returns the mailed token.</summary>
     private async Task<string> ResetTokenForAsync(string username, bool register = true)
@@ -233,27 +223,12 @@ public sealed class PasswordResetTests(MailServiceFixture<PasswordResetTests> fi
             (await App.RegisterAsync(username, email, Password)).StatusCode.ShouldBe(HttpStatusCode.Created);
         }
 
-        (await ForgotAsync(email)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var mail = await WaitForResetAsync(email);
-        return MailLinks.TokenIn(mail);
+        return await ResetMail.RequestTokenAsync(App.CreateClient(), Smtp, email);
     }
 
     /// <summary>The last of <paramref name="count"/> reset mails to <paramref name="email"/>.</summary>
-    private async Task<MimeKit.MimeMessage> WaitForResetAsync(string email, int count = 1)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var resets = Smtp.To(email).Where(m => m.Subject == "Reset your password").ToList();
-            if (resets.Count >= count)
-            {
-                return resets[^1];
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no reset mail to {email}");
-            await Task.Delay(50);
-        }
-    }
+    private async Task<MimeKit.MimeMessage> WaitForResetAsync(string email, int count = 1) =>
+        (await Smtp.WaitForSubjectAsync(email, "Reset your password", count))[^1];
 
     private Task<HttpResponseMessage> ForgotAsync(string email) => App.CreateClient().PostAsJsonAsync("/user/password/forgot", new { email });
 

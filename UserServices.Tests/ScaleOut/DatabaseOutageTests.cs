@@ -38,26 +38,23 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture fixture) : I
             await fixture.Postgres.StartServerAsync();
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         var attempt = 0;
-        while (true)
-        {
-            using var client = fixture.ThroughProxy();
-            var statuses = new[]
+        await Eventually.ValueAsync(
+            async () =>
             {
-                (await client.GetAsync("/health/ready")).StatusCode,
-                (await client.PostAsync("/user/token", Login("outage", Password))).StatusCode,
-                (await client.SendAsync(Bearer(HttpMethod.Get, "/user/user", signIn.AccessToken))).StatusCode,
-                (await RegisterAsync(client, $"after-outage-{attempt++}")).StatusCode,
-            };
-            if (statuses.SequenceEqual([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Created]))
-            {
-                break;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"still {string.Join(", ", statuses.Select(s => (int)s))} 10 s after PostgreSQL returned");
-            await Task.Delay(250);
-        }
+                using var client = fixture.ThroughProxy();
+                return new[]
+                {
+                    (await client.GetAsync("/health/ready")).StatusCode,
+                    (await client.PostAsync("/user/token", Login("outage", Password))).StatusCode,
+                    (await client.SendAsync(Bearer(HttpMethod.Get, "/user/user", signIn.AccessToken))).StatusCode,
+                    (await RegisterAsync(client, $"after-outage-{attempt++}")).StatusCode,
+                };
+            },
+            statuses => statuses.SequenceEqual([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Created]),
+            statuses => $"still {string.Join(", ", statuses.Select(s => (int)s))} 10 s after PostgreSQL returned",
+            TimeSpan.FromSeconds(10),
+            every: TimeSpan.FromMilliseconds(250));
 
         // The registration refused during the outage left nothing behind: the name is free.
         using var after = fixture.ThroughProxy();

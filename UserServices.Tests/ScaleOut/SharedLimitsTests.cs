@@ -108,13 +108,23 @@ public sealed class SharedLimitsTests(ScaleOutFixture fixture)
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         for (var replica = 0; replica < fixture.Replicas.Count; replica++)
         {
-            while (!fixture.Replicas[replica].Output.Any(line => line.Contains("Redis answers again", StringComparison.Ordinal)))
-            {
-                DateTime.UtcNow.ShouldBeLessThan(deadline, $"replica {replica} did not go back to Redis\n{fixture.Outputs()}");
-                using var client = fixture.Direct(replica);
-                (await client.PostAsync("/user/token", Login($"probe-{Guid.NewGuid():N}", "not the password"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-                await Task.Delay(200);
-            }
+            var probed = replica;
+            await Eventually.ValueAsync(
+                async () =>
+                {
+                    if (fixture.Replicas[probed].Output.Any(line => line.Contains("Redis answers again", StringComparison.Ordinal)))
+                    {
+                        return true;
+                    }
+
+                    using var client = fixture.Direct(probed);
+                    (await client.PostAsync("/user/token", Login($"probe-{Guid.NewGuid():N}", "not the password"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+                    return false;
+                },
+                back => back,
+                _ => $"replica {probed} did not go back to Redis\n{fixture.Outputs()}",
+                deadline - DateTime.UtcNow,
+                every: TimeSpan.FromMilliseconds(200));
         }
     }
 

@@ -67,7 +67,8 @@ public sealed class SessionsTests(SessionsTests.Fixture fixture) : IClassFixture
         var sessions = body.GetProperty("sessions").EnumerateArray().ToArray();
         sessions.Length.ShouldBe(2);
         sessions.Select(s => s.Str("id")).ShouldBe([SessionIdOf(phone.AccessToken), SessionIdOf(laptop.AccessToken)]);
-        sessions[0].PropertyNames().ShouldBe(["id", "created_at", "last_used_at", "expires_at", "client_id", "ip", "user_agent", "current"]);
+        sessions[0].PropertyNames().ShouldBe(["id", "created_at", "last_used_at", "expires_at", "client_id", "ip", "user_agent", "amr", "current"]);
+        sessions.Select(s => s.GetProperty("amr").GetRawText()).ShouldBe(["""["pwd"]""", """["pwd"]"""]);
         sessions.Select(s => s.GetProperty("current").GetBoolean()).ShouldBe([false, true]);
         sessions.Select(s => s.Str("ip")).ShouldBe(["198.51.100.20", "198.51.100.10"]);
         sessions.Select(s => s.Str("user_agent")).ShouldBe(["Phone/2.0", "Laptop/1.0"]);

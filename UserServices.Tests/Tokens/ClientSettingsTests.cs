@@ -33,7 +33,7 @@ public sealed class ClientSettingsTests(PostgresServer server)
         result.ExitCode.ShouldBe(1, result.ToString());
         var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         lines.ShouldContain("Configuration error: Clients:0:ClientSecret must be at least 32 bytes (e.g. `openssl rand -hex 32`).", result.ToString());
-        lines.ShouldContain("Configuration error: Clients:0:AllowedGrants: 'implicit' is not a grant of this service; use password, refresh_token, client_credentials or urn:userservices:params:oauth:grant-type:passkey.", result.ToString());
+        lines.ShouldContain("Configuration error: Clients:0:AllowedGrants: 'implicit' is not a grant of this service; use password, refresh_token, client_credentials, the two MFA grants or urn:userservices:params:oauth:grant-type:passkey.", result.ToString());
         lines.ShouldContain("Configuration error: Clients:1:ClientId 'backend' is registered twice.", result.ToString());
         lines.ShouldContain(line => line.StartsWith("Configuration error: Clients:1:AllowedScopes: 'has\"quote' is not a valid scope", StringComparison.Ordinal), result.ToString());
         lines.ShouldContain("Configuration error: Clients:2:AllowedScopes together must be at most 1024 characters, separated by spaces.", result.ToString());

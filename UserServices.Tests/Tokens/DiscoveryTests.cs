@@ -80,7 +80,7 @@ public sealed class DiscoveryTests(PostgresServer server) : IAsyncLifetime
         // No authorization endpoint, so no response type can be true (RFC 8414 §2 still requires the member).
         Strings(metadata, "response_types_supported").ShouldBeEmpty();
         // PUBLIC_BASE_URL names the passkeys' relying party too, so the passkey grant is on.
-        Strings(metadata, "grant_types_supported").ShouldBe(["password", "refresh_token", "urn:userservices:params:oauth:grant-type:passkey"]);
+        Strings(metadata, "grant_types_supported").ShouldBe(["password", "refresh_token", "http://auth0.com/oauth/grant-type/mfa-otp", "http://auth0.com/oauth/grant-type/mfa-recovery-code", "urn:userservices:params:oauth:grant-type:passkey"]);
         Strings(metadata, "token_endpoint_auth_methods_supported").ShouldBe(["none", "client_secret_basic", "client_secret_post"]);
         Strings(metadata, "revocation_endpoint_auth_methods_supported").ShouldBe(["none", "client_secret_basic", "client_secret_post"]);
         Strings(metadata, "introspection_endpoint_auth_methods_supported").ShouldBe(["client_secret_basic", "client_secret_post"]);
@@ -149,7 +149,7 @@ public sealed class DiscoveryTests(PostgresServer server) : IAsyncLifetime
             "revocation_endpoint_auth_methods_supported", "token_endpoint", "token_endpoint_auth_methods_supported"]);
         metadata.Str("issuer").ShouldBe("user-services");
         metadata.Str("token_endpoint").ShouldBe("http://localhost/user/token");
-        Strings(metadata, "grant_types_supported").ShouldBe(["password", "refresh_token"]);
+        Strings(metadata, "grant_types_supported").ShouldBe(["password", "refresh_token", "http://auth0.com/oauth/grant-type/mfa-otp", "http://auth0.com/oauth/grant-type/mfa-recovery-code"]);
         Strings(metadata, "token_endpoint_auth_methods_supported").ShouldBe(["none"]);
         Strings(metadata, "revocation_endpoint_auth_methods_supported").ShouldBe(["none"]);
     }

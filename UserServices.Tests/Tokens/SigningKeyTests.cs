@@ -120,7 +120,7 @@ public sealed class SigningKeyTests(ServiceFixture<SigningKeyTests> fixture) : I
         discovery.Str("token_endpoint").ShouldBe(new Uri(service.BaseAddress, "/user/token").ToString());
         discovery.Str("jwks_uri").ShouldBe(new Uri(service.BaseAddress, "/.well-known/jwks.json").ToString());
         discovery.Str("revocation_endpoint").ShouldBe(new Uri(service.BaseAddress, "/user/revoke").ToString());
-        discovery.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()).ShouldBe(["password", "refresh_token"]);
+        discovery.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()).ShouldBe(["password", "refresh_token", "http://auth0.com/oauth/grant-type/mfa-otp", "http://auth0.com/oauth/grant-type/mfa-recovery-code"]);
         // No ID tokens are issued, so the metadata must not advertise how they would be signed.
         discovery.TryGetProperty("id_token_signing_alg_values_supported", out _).ShouldBeFalse();
         new JsonWebToken(await SignInAsync(service, "ec-user")).Alg.ShouldBe("ES256");

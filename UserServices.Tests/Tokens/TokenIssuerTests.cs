@@ -51,7 +51,7 @@ public sealed class TokenIssuerTests
         var payload = JwtParts.Payload(Issue(Alice, "user").AccessToken);
 
         payload.PropertyNames().Order(StringComparer.Ordinal).ShouldBe(
-            ["aud", "auth_time", "client_id", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
+            ["amr", "aud", "auth_time", "client_id", "email", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "role", "sid", "sst", "sub"]);
         payload.Str("sub").ShouldBe("42");
         payload.Str("preferred_username").ShouldBe("alice");
         payload.Str("email").ShouldBe("alice@example.com");

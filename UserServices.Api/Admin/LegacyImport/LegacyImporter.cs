@@ -48,8 +48,8 @@ public sealed class LegacyImporter(IServiceProvider services, TextWriter output)
 
         // The only place a dry run differs from a real one: what is written, and how the report words it.
         IAccountWriter writer = options.DryRun
-            ? new DryRunAccountWriter(new KnownAccounts(normalizer, readsTarget: hasSchema))
-            : new TransactionalAccountWriter(db, normalizer, memberRoleId);
+            ? new DryRunAccountWriter(db, new KnownAccounts(normalizer, readsTarget: hasSchema))
+            : new TransactionalAccountWriter(db, services.GetRequiredService<IServiceScopeFactory>(), normalizer, memberRoleId);
         var report = new LegacyImportReport(output, options.DryRun, options.ProgressEvery);
 
         report.Starting(total, options.Table, options.BatchSize);
@@ -59,7 +59,7 @@ public sealed class LegacyImporter(IServiceProvider services, TextWriter output)
         while (await source.ReadBatchAsync(after, options.BatchSize, cancellationToken) is { Count: > 0 } rows)
         {
             after = rows[^1].Id;
-            var outcomes = await ImportBatchAsync(db, writer, rows.Select(triage.Triage).ToList(), cancellationToken);
+            var outcomes = await ImportBatchAsync(writer, rows.Select(triage.Triage).ToList(), cancellationToken);
             report.Batch(outcomes);
             summary = summary.Including(outcomes);
             report.Progress(summary.Rows, total, clock.Elapsed);
@@ -77,13 +77,13 @@ public sealed class LegacyImporter(IServiceProvider services, TextWriter output)
         && (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
 
     private static async Task<IReadOnlyList<LegacyRowOutcome>> ImportBatchAsync(
-        UserServicesDbContext db, IAccountWriter writer, IReadOnlyList<TriagedRow> rows, CancellationToken cancellationToken)
+        IAccountWriter writer, IReadOnlyList<TriagedRow> rows, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ImportOnceAsync(db, writer, rows, cancellationToken);
+                return await ImportOnceAsync(writer, rows, cancellationToken);
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt < Attempts)
             {
@@ -94,11 +94,11 @@ public sealed class LegacyImporter(IServiceProvider services, TextWriter output)
     }
 
     private static async Task<IReadOnlyList<LegacyRowOutcome>> ImportOnceAsync(
-        UserServicesDbContext db, IAccountWriter writer, IReadOnlyList<TriagedRow> rows, CancellationToken cancellationToken)
+        IAccountWriter writer, IReadOnlyList<TriagedRow> rows, CancellationToken cancellationToken)
     {
         await using var batch = await writer.BeginBatchAsync(cancellationToken);
         var candidates = rows.OfType<TriagedRow.ToImport>().ToList();
-        await batch.Accounts.LoadAsync(db, candidates.Select(c => c.User).ToList(), cancellationToken);
+        await batch.LoadAsync(candidates.Select(c => c.User).ToList(), cancellationToken);
         var outcomes = new List<LegacyRowOutcome>(rows.Count);
         foreach (var row in rows)
         {

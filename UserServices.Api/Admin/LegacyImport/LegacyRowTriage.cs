@@ -50,28 +50,8 @@ internal sealed partial class LegacyRowTriage(ILookupNormalizer normalizer)
             warnings.Add($"username is one registration refuses ({problem}); imported as is (login accepts it)");
         }
 
-        var email = row.Email;
-        if (string.IsNullOrWhiteSpace(email))
-        {
-            email = null;
-            warnings.Add("email is empty; imported without an email");
-        }
-        else if (email.Length > MaxColumnLength)
-        {
-            email = null;
-            warnings.Add($"email is longer than {MaxColumnLength} characters; imported without an email");
-        }
-        else if (!AccountFieldsValidator.IsAcceptableEmail(email))
-        {
-            warnings.Add($"email {LegacyImportReport.Show(email)} is not an address registration accepts; imported as is");
-        }
-
-        var hash = row.PasswordHash;
-        if (hash is null || !BcryptHash().IsMatch(hash))
-        {
-            hash = null;
-            warnings.Add("password hash is not bcrypt; imported without a password (the user cannot log in until one is set)");
-        }
+        var email = Email(row.Email, warnings);
+        var hash = PasswordHash(row.PasswordHash, warnings);
 
         var user = new User
         {
@@ -86,6 +66,41 @@ internal sealed partial class LegacyRowTriage(ILookupNormalizer normalizer)
             ConcurrencyStamp = Guid.NewGuid().ToString(),
         };
         return new TriagedRow.ToImport(row, user, warnings);
+    }
+
+    /// <summary>The address to import, or null (said in <paramref name="warnings"/>) when there is none usable.</summary>
+    private static string? Email(string? email, List<string> warnings)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            warnings.Add("email is empty; imported without an email");
+            return null;
+        }
+
+        if (email.Length > MaxColumnLength)
+        {
+            warnings.Add($"email is longer than {MaxColumnLength} characters; imported without an email");
+            return null;
+        }
+
+        if (!AccountFieldsValidator.IsAcceptableEmail(email))
+        {
+            warnings.Add($"email {LegacyImportReport.Show(email)} is not an address registration accepts; imported as is");
+        }
+
+        return email;
+    }
+
+    /// <summary>The bcrypt hash to import, or null (said in <paramref name="warnings"/>) when it is not one.</summary>
+    private static string? PasswordHash(string? hash, List<string> warnings)
+    {
+        if (hash is null || !BcryptHash().IsMatch(hash))
+        {
+            warnings.Add("password hash is not bcrypt; imported without a password (the user cannot log in until one is set)");
+            return null;
+        }
+
+        return hash;
     }
 
     [GeneratedRegex(@"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$")]

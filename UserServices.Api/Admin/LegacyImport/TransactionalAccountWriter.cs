@@ -6,8 +6,12 @@ using UserServices.Data.Users;
 
 namespace UserServices.Api.Admin.LegacyImport;
 
-/// <summary>Writes each batch in one transaction, so that a stopped import leaves no half-written batch.</summary>
-internal sealed class TransactionalAccountWriter(UserServicesDbContext db, ILookupNormalizer normalizer, int memberRoleId) : IAccountWriter
+/// <summary>
+/// Writes each batch in one transaction, so that a stopped import leaves no half-written batch, on a context of its
+/// own: what an attempt added goes with it, committed or rolled back, and a retry starts from nothing.
+/// </summary>
+internal sealed class TransactionalAccountWriter(
+    UserServicesDbContext db, IServiceScopeFactory scopes, ILookupNormalizer normalizer, int memberRoleId) : IAccountWriter
 {
     // First, so that registrations while the import runs cannot take an id a legacy user still needs.
     public Task StartAsync(long maxId, CancellationToken cancellationToken) => AdvanceIdSequenceAsync(maxId, cancellationToken);
@@ -17,10 +21,20 @@ internal sealed class TransactionalAccountWriter(UserServicesDbContext db, ILook
 
     public async Task<IAccountBatch> BeginBatchAsync(CancellationToken cancellationToken)
     {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Fresh for every attempt: committed batches are found by the batch's own query, and a rolled-back
-        // attempt must not leave its would-be imports behind as if they were there.
-        return new Batch(db, transaction, new KnownAccounts(normalizer), memberRoleId);
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var batchDb = scope.ServiceProvider.GetRequiredService<UserServicesDbContext>();
+            var transaction = await batchDb.Database.BeginTransactionAsync(cancellationToken);
+            // Known accounts fresh for every attempt too: committed batches are found by the batch's own query, and a
+            // rolled-back attempt must not leave its would-be imports behind as if they were there.
+            return new Batch(scope, batchDb, transaction, new KnownAccounts(normalizer), memberRoleId);
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Moves the Users id sequence past <paramref name="maxId"/>, never backwards.</summary>
@@ -38,9 +52,14 @@ internal sealed class TransactionalAccountWriter(UserServicesDbContext db, ILook
             """, cancellationToken);
     }
 
-    private sealed class Batch(UserServicesDbContext db, IDbContextTransaction transaction, KnownAccounts accounts, int memberRoleId) : IAccountBatch
+    private sealed class Batch(
+        AsyncServiceScope scope, UserServicesDbContext db, IDbContextTransaction transaction, KnownAccounts accounts, int memberRoleId) : IAccountBatch
     {
         public KnownAccounts Accounts => accounts;
+
+        // On the batch's own connection, inside its transaction.
+        public Task LoadAsync(IReadOnlyCollection<User> candidates, CancellationToken cancellationToken) =>
+            accounts.LoadAsync(db, candidates, cancellationToken);
 
         public void Add(User user)
         {
@@ -57,8 +76,8 @@ internal sealed class TransactionalAccountWriter(UserServicesDbContext db, ILook
         public async ValueTask DisposeAsync()
         {
             await transaction.DisposeAsync();
-            // Committed or rolled back, the tracked accounts are done with: a retry adds them again.
-            db.ChangeTracker.Clear();
+            // The context, and the accounts it tracked, go with the attempt: a retry adds them again to a new one.
+            await scope.DisposeAsync();
         }
     }
 }
