@@ -52,7 +52,7 @@ public static class ProblemResponses
         "https://www.rfc-editor.org/rfc/rfc6750#section-3.1");
 
     public const string InsufficientUserAuthenticationDetail =
-        "Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code.";
+        "Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code or a passkey.";
 
     /// <summary>
     /// RFC 9470 §3: the token's sign-in does not meet what the endpoint asks (here: a second factor, <c>mfa</c> in

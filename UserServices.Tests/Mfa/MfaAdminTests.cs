@@ -57,9 +57,9 @@ public sealed class MfaAdminTests : IClassFixture<MfaAdminTests.Fixture>
         var refused = await App.BearerClient(passwordOnly.AccessToken).GetAsync("/admin/users");
 
         await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden,
-            detail: "Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code.",
+            detail: "Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code or a passkey.",
             error: "insufficient_user_authentication",
-            wwwAuthenticate: "Bearer error=\"insufficient_user_authentication\", error_description=\"Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code.\"");
+            wwwAuthenticate: "Bearer error=\"insufficient_user_authentication\", error_description=\"Accounts with this role must sign in with a second factor (Mfa:RequiredForRoles); sign in again with a one-time code or a passkey.\"");
         // It can still use its own account (and enrol again).
         (await App.BearerClient(passwordOnly.AccessToken).GetAsync("/user/mfa")).StatusCode.ShouldBe(HttpStatusCode.OK);
         // A recovery code's sign-in (amr pwd mfa) meets the policy.

@@ -191,6 +191,29 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
     }
 
     [Fact]
+    public async Task A_passkey_that_verified_the_person_meets_the_second_factor_required_of_admins_and_the_password_alone_does_not()
+    {
+        // A second service on the same database that asks admins for a second factor (Mfa:RequiredForRoles, issue 23).
+        var settings = UserServicesApp.Defaults(service.DatabaseUrl);
+        settings["Passkeys:ServerDomain"] = "localhost";
+        settings["Passkeys:Origins:0"] = service.Page.Origin;
+        settings["Mfa:RequiredForRoles:0"] = "admin";
+        await using var strict = UserServicesApp.Start(settings);
+        var password = await App.TokenAsync("root", Password);
+        var (page, _) = await OpenAsync(service.Page);
+        (await CallAsync(page, "registerPasskey", Base, password, "Admin key")).GetProperty("status").GetInt32().ShouldBe(201);
+
+        var signedIn = await CallAsync(page, "signInWithPasskey", Base);
+
+        signedIn.GetProperty("status").GetInt32().ShouldBe(200, signedIn.ToString());
+        var byPasskey = signedIn.GetProperty("body").Str("access_token");
+        JwtParts.Payload(byPasskey).GetProperty("amr").EnumerateArray().Select(v => v.GetString()).ShouldBe(["hwk", "user", "mfa"]);
+        (await strict.BearerClient(byPasskey).GetAsync("/admin/users")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await strict.BearerClient(password).GetAsync("/admin/users"))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, error: "insufficient_user_authentication");
+    }
+
+    [Fact]
     public async Task An_assertion_made_on_an_origin_the_service_does_not_know_is_refused()
     {
         var (page, _) = await RegisteredAsync("dmitri");

@@ -11,6 +11,8 @@ namespace UserServices.Tests.Passkeys;
 public sealed class PasskeySettingsTests(PostgresServer server)
 {
     private const string Grant = "urn:userservices:params:oauth:grant-type:passkey";
+    private const string MfaOtp = "http://auth0.com/oauth/grant-type/mfa-otp";
+    private const string MfaRecoveryCode = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
 
     [Fact]
     public async Task Without_a_relying_party_id_passkeys_are_off_and_every_answer_says_how_to_turn_them_on()
@@ -26,7 +28,7 @@ public sealed class PasskeySettingsTests(PostgresServer server)
         await (await app.PostTokenAsync(("grant_type", Grant), ("ceremony_id", "x"), ("credential", "{}")))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, detail: PasskeySetup.DisabledDetail, error: "unsupported_grant_type");
         var discovery = await (await client.GetAsync("/.well-known/openid-configuration")).ReadJsonAsync();
-        discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ShouldBe(["password", "refresh_token"]);
+        discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ShouldBe(["password", "refresh_token", MfaOtp, MfaRecoveryCode]);
         app.Logs.ShouldContain(line => line.Contains("Passkeys off: set Passkeys:ServerDomain (PASSKEYS__SERVERDOMAIN) or PUBLIC_BASE_URL to turn them on."));
     }
 
@@ -50,7 +52,7 @@ public sealed class PasskeySettingsTests(PostgresServer server)
         options.Str("userVerification").ShouldBe("preferred");
         options.GetProperty("timeout").GetInt32().ShouldBe(300_000);
         var discovery = await (await client.GetAsync("/.well-known/openid-configuration")).ReadJsonAsync();
-        discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ShouldBe(["password", "refresh_token", Grant]);
+        discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ShouldBe(["password", "refresh_token", MfaOtp, MfaRecoveryCode, Grant]);
         app.Logs.ShouldContain(line => line.Contains("Passkeys on: relying party auth.example.com, origins https://auth.example.com."));
     }
 
