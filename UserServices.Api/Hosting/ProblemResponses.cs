@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -9,18 +8,11 @@ namespace UserServices.Api.Hosting;
 /// OAuth2 errors add RFC 6749's <c>error</c> and <c>error_description</c>, so OAuth2 libraries and the original's
 /// clients (which read <c>detail</c>) both understand them. The API reference shows these same bodies as examples.
 /// </summary>
-public static class ProblemResponses
+public static partial class ProblemResponses
 {
     public const string MediaType = "application/problem+json";
 
     public const string AccountGoneDetail = "The account this token was issued for no longer exists.";
-
-    internal static WebApplicationBuilder AddProblemResponses(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Decorate(context.ProblemDetails, context.HttpContext));
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        return builder;
-    }
 
     /// <summary>An OAuth2 error of the token or revocation endpoint (RFC 6749 §5.2).</summary>
     public static ProblemDetails OAuth(int status, string error, string detail) =>
@@ -168,39 +160,6 @@ public static class ProblemResponses
         "The service cannot reach its database; nothing was changed. Retry after the number of seconds in Retry-After.",
         "https://tools.ietf.org/html/rfc9110#section-15.6.4");
 
-    /// <summary>
-    /// Writes <paramref name="problem"/> as the response, with its status, <c>application/problem+json</c> and, for
-    /// answers that mean "come back later" (429, 503), <c>Retry-After</c> in whole seconds.
-    /// </summary>
-    public static async Task WriteAsync(HttpContext context, ProblemDetails problem, TimeSpan? retryAfter = null)
-    {
-        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
-        if (retryAfter is { } wait)
-        {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (AcceptsOnlyPlainJson(context.Request))
-        {
-            // OAuth2 libraries ask for application/json (RFC 6749 §5.2's error type) and some refuse any other type,
-            // problem+json included; the body is the same, only its label follows what the client asked for.
-            Decorate(problem, context);
-            await context.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/json");
-            return;
-        }
-
-        var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        if (!await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
-        {
-            // The client's Accept header excludes JSON; an error body it can ignore beats an empty one.
-            Decorate(problem, context);
-            await context.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: MediaType);
-        }
-    }
-
-    /// <summary>The same, as an MVC action result.</summary>
-    public static IActionResult ToResult(this ProblemDetails problem, TimeSpan? retryAfter = null) => new ProblemResult(problem, retryAfter);
-
     // A null type is filled in from the status by the framework's defaults.
     private static ProblemDetails Problem(int status, string detail, string? type) => new()
     {
@@ -219,42 +178,5 @@ public static class ProblemResponses
         problem.Extensions["error"] = error;
         problem.Extensions["error_description"] = detail;
         return problem;
-    }
-
-    private static string DefaultDetail(int? status, HttpRequest request) => status switch
-    {
-        StatusCodes.Status400BadRequest => "The request is malformed.",
-        StatusCodes.Status401Unauthorized => "Authentication is required.",
-        StatusCodes.Status403Forbidden => "This account may not do this.",
-        StatusCodes.Status404NotFound => $"Nothing is at {request.Path}.",
-        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; the Allow header lists the methods that are.",
-        StatusCodes.Status406NotAcceptable => "The Accept header names no type this endpoint can answer with; accept application/json.",
-        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-        StatusCodes.Status415UnsupportedMediaType => string.IsNullOrEmpty(request.ContentType)
-            ? "The request has a body but no Content-Type; say what it is (application/json, or the form type this endpoint documents)."
-            : $"This endpoint does not read bodies of type '{request.ContentType}'; see the API reference (/docs) for the one it takes.",
-        _ => $"The request failed with status {status}.",
-    };
-
-    /// <summary>An Accept header that names application/json and nothing problem+json would match (not even a wildcard).</summary>
-    private static bool AcceptsOnlyPlainJson(HttpRequest request)
-    {
-        // Compared by name: the framework's IsSubsetOf counts problem+json as a kind of application/json (the +json
-        // suffix), which is exactly the reading these clients do not share.
-        var accepted = request.GetTypedHeaders().Accept.Where(type => type.Quality is not 0).Select(type => type.MediaType.Value).ToList();
-        return accepted.Contains("application/json", StringComparer.OrdinalIgnoreCase)
-            && !accepted.Any(type => type is "*/*" or "application/*" || string.Equals(type, MediaType, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static void Decorate(ProblemDetails problem, HttpContext context)
-    {
-        problem.Extensions["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier;
-        // The framework's own answers (no endpoint, wrong method or media type) come without one; every body has one.
-        problem.Detail ??= DefaultDetail(problem.Status, context.Request);
-        // The exception's message stays in the log; the client gets the generic 500 text and the trace id.
-        if (problem.Status == StatusCodes.Status500InternalServerError)
-        {
-            problem.Detail = "An unexpected error occurred. Quote the traceId when reporting it.";
-        }
     }
 }
