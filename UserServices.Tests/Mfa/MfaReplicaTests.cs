@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserServices.Tests.Infrastructure;
 
@@ -65,5 +66,24 @@ public sealed class MfaReplicaTests : IClassFixture<MfaReplicaTests.Fixture>
             answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(round == 0 ? 1 : 0);
             answers.Count(a => a.StatusCode == HttpStatusCode.BadRequest).ShouldBe(round == 0 ? 1 : 2);
         }
+    }
+
+    [Fact]
+    public async Task One_recovery_code_used_on_both_instances_at_once_signs_in_exactly_once()
+    {
+        var account = await _fixture.EnrolAsync("spare");
+        var code = account.RecoveryCodes[0];
+        // Two sign-ins of the same account, each with its own mfa_token, race for one recovery code.
+        var first = await _fixture.MfaTokenAsync("spare");
+        var second = await _fixture.MfaTokenAsync("spare");
+
+        var answers = await Task.WhenAll(
+            _fixture.App.PostTokenAsync(("grant_type", MfaFixture<MfaReplicaTests>.RecoveryGrant), ("mfa_token", first), ("recovery_code", code)),
+            _fixture.Second.PostTokenAsync(("grant_type", MfaFixture<MfaReplicaTests>.RecoveryGrant), ("mfa_token", second), ("recovery_code", code)));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        var refused = answers.Single(a => a.StatusCode != HttpStatusCode.OK);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, error: "invalid_grant");
+        (await _fixture.App.WithDbAsync(db => db.RecoveryCodes.CountAsync(c => c.UserId == account.Id))).ShouldBe(9);
     }
 }

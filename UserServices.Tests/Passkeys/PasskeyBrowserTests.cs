@@ -191,6 +191,27 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
     }
 
     [Fact]
+    public async Task One_assertion_sent_to_two_replicas_at_once_gives_exactly_one_session()
+    {
+        var (page, _) = await RegisteredAsync("dagny");
+        var settings = UserServicesApp.Defaults(service.DatabaseUrl);
+        settings["Passkeys:ServerDomain"] = "localhost";
+        settings["Passkeys:Origins:0"] = service.Page.Origin;
+        await using var other = UserServicesApp.Start(settings);
+        var (ceremony, options) = await LoginOptionsAsync();
+        var assertion = await GetCredentialAsync(page, options);
+
+        var answers = await Task.WhenAll(
+            GrantAsync(ceremony, assertion),
+            other.PostTokenAsync(("grant_type", PasskeySignIn.GrantType), ("ceremony_id", ceremony), ("credential", assertion)));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        await answers.Single(a => a.StatusCode != HttpStatusCode.OK)
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, detail: PasskeySignIn.RefusedDetail, error: "invalid_grant");
+        (await SessionCountAsync("dagny")).ShouldBe(2, "the password sign-in that added the passkey, and one passkey sign-in");
+    }
+
+    [Fact]
     public async Task A_passkey_that_verified_the_person_meets_the_second_factor_required_of_admins_and_the_password_alone_does_not()
     {
         // A second service on the same database that asks admins for a second factor (Mfa:RequiredForRoles, issue 23).
