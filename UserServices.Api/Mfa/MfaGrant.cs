@@ -121,9 +121,7 @@ public sealed class MfaGrant(
 
             if (await spend())
             {
-                var now = time.GetUtcNow().UtcDateTime;
-                await db.Users.Where(u => u.Id == user.Id)
-                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now).SetProperty(x => x.AccessFailedCount, 0), cancellationToken);
+                await failures.SignedInAsync(user.Id, cancellationToken);
                 int? left = null;
                 if (recovery)
                 {

@@ -15,7 +15,7 @@ namespace UserServices.Api.Tokens;
 /// password threads) and a refusal.
 /// </summary>
 public sealed class CredentialCheck(
-    UserManager<User> users, FailedLoginCounter failures, UserServicesDbContext db, PasswordWork passwords, AuditLog audit, TimeProvider time,
+    UserManager<User> users, FailedLoginCounter failures, UserServicesDbContext db, PasswordWork passwords, AuditLog audit,
     ILogger<CredentialCheck> logger)
 {
     private static readonly CredentialOutcome Refused = new CredentialOutcome.Refused();
@@ -62,14 +62,11 @@ public sealed class CredentialCheck(
                 return Refused;
         }
 
-        // One statement, no concurrency stamp: concurrent logins of one account must not fail each other. With
-        // two-factor sign-in on, the password alone is half a sign-in: the count (of wrong passwords and codes) is
-        // reset, and the login stamped, only when the second factor completes it.
+        // With two-factor sign-in on, the password alone is half a sign-in: the count (of wrong passwords and codes)
+        // is reset, and the login stamped, only when the second factor completes it.
         if (!user.TwoFactorEnabled)
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            await db.Users.Where(u => u.Id == user.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now).SetProperty(x => x.AccessFailedCount, 0), cancellationToken);
+            await failures.SignedInAsync(user.Id, cancellationToken);
         }
 
         if (check.UpgradedHash is { } upgraded)

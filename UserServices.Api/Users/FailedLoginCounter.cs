@@ -31,6 +31,17 @@ public sealed class FailedLoginCounter(
         }
     }
 
+    /// <summary>
+    /// A completed sign-in: the count starts again and the login is stamped, in one statement without a concurrency
+    /// stamp, so concurrent sign-ins of one account never fail each other. Runs in the caller's transaction, if any.
+    /// </summary>
+    public Task SignedInAsync(int userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLoginAt, now).SetProperty(x => x.AccessFailedCount, 0), cancellationToken);
+    }
+
     /// <summary>Whether this failure is the one that locked the account.</summary>
     private async Task<bool> CountAsync(User user, CancellationToken cancellationToken)
     {
