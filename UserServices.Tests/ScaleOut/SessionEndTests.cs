@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using UserServices.Tests.Infrastructure;
@@ -6,12 +5,14 @@ using static UserServices.Tests.ScaleOut.ScaleOutFixture;
 
 namespace UserServices.Tests.ScaleOut;
 
-/// <summary>A session ended through one replica is refused by every other one within a second — in fact at its next request.</summary>
+/// <summary>
+/// A session ended through one replica is refused by every other one at its very next request: each replica reads the
+/// session with the account on every bearer request (OWASP ASVS 5.0 7.4.1), so there is no window to wait out and
+/// nothing here is timed.
+/// </summary>
 [Collection(ScaleOutGroup.Name)]
 public sealed class SessionEndTests(ScaleOutFixture fixture)
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
-
     private HttpClient Bearer(int replica, string accessToken)
     {
         var client = fixture.Direct(replica);
@@ -19,26 +20,17 @@ public sealed class SessionEndTests(ScaleOutFixture fixture)
         return client;
     }
 
-    /// <summary>Polls replica <paramref name="replica"/> with <paramref name="accessToken"/> until it answers 401; how long that took.</summary>
-    private async Task<TimeSpan> RefusedWithinAsync(int replica, string accessToken, Stopwatch since)
+    /// <summary>The first request replica <paramref name="replica"/> gets with <paramref name="accessToken"/> is a 401 invalid_token.</summary>
+    private async Task RefusedAtOnceAsync(int replica, string accessToken)
     {
         using var client = Bearer(replica, accessToken);
-        while (true)
-        {
-            var response = await client.GetAsync("/user/user");
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
-            {
-                await response.ShouldBeInvalidTokenAsync();
-                return since.Elapsed;
-            }
-
-            response.StatusCode.ShouldBe(HttpStatusCode.OK);
-            since.Elapsed.ShouldBeLessThan(Within, $"replica {replica} still accepts the ended session's token\n{fixture.Outputs()}");
-        }
+        var response = await client.GetAsync("/user/user");
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"replica {replica} still accepts the ended session's token\n{fixture.Outputs()}");
+        await response.ShouldBeInvalidTokenAsync();
     }
 
     [Fact]
-    public async Task A_session_ended_on_one_replica_is_refused_by_the_others_within_a_second()
+    public async Task A_session_ended_on_one_replica_is_refused_by_the_others_at_their_next_request()
     {
         await fixture.RegisterAndSignInAsync("roamer");
         using var signIn = fixture.Direct(0);
@@ -49,16 +41,15 @@ public sealed class SessionEndTests(ScaleOutFixture fixture)
         using var ender = Bearer(0, kept.AccessToken);
         var sid = AccessTokens.ClaimsOf(ended.AccessToken, "sid")["sid"];
         (await ender.DeleteAsync($"/user/sessions/{sid}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        var since = Stopwatch.StartNew();
 
-        (await RefusedWithinAsync(1, ended.AccessToken, since)).ShouldBeLessThan(Within);
-        (await RefusedWithinAsync(2, ended.AccessToken, since)).ShouldBeLessThan(Within);
+        await RefusedAtOnceAsync(1, ended.AccessToken);
+        await RefusedAtOnceAsync(2, ended.AccessToken);
         using var survivor = Bearer(2, kept.AccessToken);
         (await survivor.GetAsync("/user/user")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
-    public async Task A_logout_through_one_replica_is_refused_by_the_others_within_a_second()
+    public async Task A_logout_through_one_replica_is_refused_by_the_others_at_their_next_request()
     {
         var session = await fixture.RegisterAndSignInAsync("departer");
         await AcceptedEverywhereAsync(session.AccessToken);
@@ -68,14 +59,13 @@ public sealed class SessionEndTests(ScaleOutFixture fixture)
             (await client.PostAsync("/user/logout", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
 
-        var since = Stopwatch.StartNew();
-        (await RefusedWithinAsync(0, session.AccessToken, since)).ShouldBeLessThan(Within);
-        (await RefusedWithinAsync(1, session.AccessToken, since)).ShouldBeLessThan(Within);
+        await RefusedAtOnceAsync(0, session.AccessToken);
+        await RefusedAtOnceAsync(1, session.AccessToken);
     }
 
     /// <summary>
-    /// Every replica accepts the token before the session ends (and has served the bearer check once, so what is timed
-    /// afterwards is the ending reaching it, not a cold process compiling its first query on a busy machine).
+    /// Every replica accepts the token before the session ends (and has served the bearer check once, so a refusal
+    /// afterwards can only be the ending reaching it).
     /// </summary>
     private async Task AcceptedEverywhereAsync(string accessToken)
     {
