@@ -124,7 +124,7 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         foreach (var load in result.Loads)
         {
             // CPU per request only where one load ran: under the flood the service's CPU is shared by two.
-            var perRequest = result.Loads.Count == 1 && load.Ok > 0 ? Inv($"{result.ServiceCores * load.Seconds * 1000 / load.Ok:F3}") : "—";
+            var perRequest = result.ServiceCpuMsPerRequest is { } ms ? Inv($"{ms:F3}") : "—";
             text.AppendLine(Inv($"| {phase} | {load.Name} | {load.Connections} | {load.PerSecond:F1} | {load.P50Ms:F2} | {load.P99Ms:F2} | {load.MaxMs:F1} | {load.Errors} | {result.ServiceCores:F2} | {perRequest} | {result.LoadGenCores:F2} | {result.MaxServiceThreads} |"));
         }
     }
