@@ -27,6 +27,9 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     public required IReadOnlyList<PhaseResult> SessionCheckOff { get; init; }
     public required PhaseResult MachineSecret { get; init; }
     public required PhaseResult MachineKey { get; init; }
+    public required PhaseResult Introspection { get; init; }
+    public required DatabaseUse LoginDatabase { get; init; }
+    public required SizingResult Sizing { get; init; }
 
     public bool AllPassed => _verdicts.All(passed => passed);
 
@@ -68,7 +71,10 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
             Rows(text, Inv($"8. profile alone, session check off ({turn + 1})"), SessionCheckOff[turn]);
         }
 
-        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis, MachineSecret, MachineKey }.Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
+        SizingReport.Rows(text, this);
+
+        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis, MachineSecret, MachineKey, Introspection, Sizing.Refresh, Sizing.Mfa }
+            .Concat(Sizing.CostLogins.Select(cost => cost.Logins)).Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
         foreach (var load in errors)
         {
             text.AppendLine();
@@ -98,6 +104,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Target(text, "8. profile rps with the session check ÷ without (turns summed)",
             SessionCheckOn.Sum(phase => phase[ProfileName].PerSecond) / SessionCheckOff.Sum(phase => phase[ProfileName].PerSecond), "≥ 0.90", value => value >= 0.90);
         Info(text, "MB", "10⁶ bytes; the service's peak over its whole life (start, setup and every phase it served)");
+        SizingReport.Figures(text, this);
+        SizingReport.Tables(text, this, options.WorkFactor);
 
         if (options.MicroReport is { } micro && File.Exists(micro))
         {
@@ -119,7 +127,7 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         }
     }
 
-    private static void Rows(StringBuilder text, string phase, PhaseResult result)
+    internal static void Rows(StringBuilder text, string phase, PhaseResult result)
     {
         foreach (var load in result.Loads)
         {
@@ -129,7 +137,7 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         }
     }
 
-    private static void Info(StringBuilder text, string figure, string value) => text.AppendLine(Inv($"| {figure} | {value} | — | info |"));
+    internal static void Info(StringBuilder text, string figure, string value) => text.AppendLine(Inv($"| {figure} | {value} | — | info |"));
 
     private void Target(StringBuilder text, string figure, double value, string target, Func<double, bool> passes)
     {
