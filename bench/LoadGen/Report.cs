@@ -33,6 +33,9 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
 
     public bool AllPassed => _verdicts.All(passed => passed);
 
+    /// <summary>One Verify at the run's cost (<c>--work-factor</c>), one core, median of 9.</summary>
+    public double VerifySeconds => verifySeconds;
+
     public string Render()
     {
         const string ProfileName = "GET /user/user";
@@ -104,7 +107,7 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Target(text, "8. profile rps with the session check ÷ without (turns summed)",
             SessionCheckOn.Sum(phase => phase[ProfileName].PerSecond) / SessionCheckOff.Sum(phase => phase[ProfileName].PerSecond), "≥ 0.90", value => value >= 0.90);
         Info(text, "MB", "10⁶ bytes; the service's peak over its whole life (start, setup and every phase it served)");
-        SizingReport.Figures(text, this);
+        SizingReport.Figures(text, this, options.WorkFactor);
         SizingReport.Tables(text, this, options.WorkFactor);
 
         if (options.MicroReport is { } micro && File.Exists(micro))
