@@ -112,7 +112,8 @@ fi
 
 say "starting PostgreSQL (LoadGen pg-start: the tests' PostgresCluster)"
 pg_started=1
-pg_out="$("${loadgen[@]}" pg-start --root "$work/pg" --database userservices)"   # "<port> <root> <bin>"
+# pg_stat_statements: the load run counts the statements of a login and of a refresh.
+pg_out="$("${loadgen[@]}" pg-start --root "$work/pg" --database userservices --preload pg_stat_statements)"   # "<port> <root> <bin>"
 read -r port _ pg_bin <<<"$pg_out"
 say "PostgreSQL listening on 127.0.0.1:$port ($pg_bin)"
 

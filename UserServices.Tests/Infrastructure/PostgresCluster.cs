@@ -16,11 +16,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     // Throwaway data: durability off, as the benchmark's numbers are meant to show the service, not the disk.
     private const string Settings = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
 
-    private PostgresCluster(string binDirectory, string root, int port)
+    private readonly string _settings;
+
+    private PostgresCluster(string binDirectory, string root, int port, string settings)
     {
         BinDirectory = binDirectory;
         Root = root;
         Port = port;
+        _settings = settings;
     }
 
     /// <summary>The folder of the server binaries this cluster runs (initdb, pg_ctl, createdb).</summary>
@@ -38,7 +41,11 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// Creates and starts a cluster in <paramref name="root"/> (an empty or missing folder whose parents the
     /// <c>postgres</c> user can traverse), or in a new temporary folder.
     /// </summary>
-    public static async Task<PostgresCluster> StartAsync(string? root = null)
+    /// <param name="preloadLibraries">
+    /// <c>shared_preload_libraries</c>, e.g. <c>pg_stat_statements</c> for the benchmark's statement counts; the tests
+    /// pass none, so their server is the plain one.
+    /// </param>
+    public static async Task<PostgresCluster> StartAsync(string? root = null, string? preloadLibraries = null)
     {
         var binDir = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) not found: install them with `apt-get install postgresql`.");
@@ -56,7 +63,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             var port = FreePort();
             try
             {
-                var cluster = new PostgresCluster(binDir, root, port);
+                var settings = string.IsNullOrEmpty(preloadLibraries) ? Settings : $"{Settings} -c shared_preload_libraries={preloadLibraries}";
+                var cluster = new PostgresCluster(binDir, root, port, settings);
                 await cluster.StartServerAsync();
                 return cluster;
             }
@@ -68,7 +76,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     /// <summary>Starts the server on <see cref="Port"/>: at creation, and again after <see cref="StopServerAsync"/>.</summary>
     public Task StartServerAsync() => RunPostgresToolAsync(BinDirectory, "pg_ctl",
-        $"-D {Path.Combine(Root, "data")} -l {Path.Combine(Root, "server.log")} -w -t 60 -o \"-p {Port} -k {Root} {Settings}\" start");
+        $"-D {Path.Combine(Root, "data")} -l {Path.Combine(Root, "server.log")} -w -t 60 -o \"-p {Port} -k {Root} {_settings}\" start");
 
     /// <summary>An outage: the server stops (its open connections are cut) and keeps its data for a restart.</summary>
     public Task StopServerAsync() => RunPostgresToolAsync(BinDirectory, "pg_ctl", $"-D {Path.Combine(Root, "data")} -m fast -w stop");

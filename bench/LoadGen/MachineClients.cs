@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,12 +10,14 @@ namespace LoadGen;
 
 /// <summary>
 /// Two registered backend clients for the client-credentials phases: one with a secret (client_secret_basic), one
-/// with an ES256 key (private_key_jwt, a newly signed assertion per request, as a client must send).
+/// with an ES256 key (private_key_jwt, a newly signed assertion per request, as a client must send). The secret
+/// client also introspects users' access tokens.
 /// </summary>
 internal sealed class MachineClients : IDisposable
 {
     public const string SecretName = "POST /user/token (client_credentials, client_secret_basic)";
     public const string KeyName = "POST /user/token (client_credentials, private_key_jwt)";
+    public const string IntrospectName = "POST /user/introspect (access token, client_secret_basic)";
 
     private const string SecretClient = "bench-secret";
     private const string KeyClient = "bench-key";
@@ -45,9 +48,32 @@ internal sealed class MachineClients : IDisposable
     public LoadSpec Secret(int connections) => new(SecretName, connections, HttpStatusCode.OK, _ =>
     {
         var request = Token([]);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SecretClient}:{_secret}")));
+        request.Headers.Authorization = SecretBasic();
         return request;
     });
+
+    /// <summary>
+    /// RFC 7662 introspection of users' access tokens (<paramref name="accessTokens"/> in turn) by the secret client:
+    /// any registered confidential client may introspect. Only <c>"active": true</c> counts as a success.
+    /// </summary>
+    public LoadSpec Introspection(int connections, IReadOnlyList<string> accessTokens) => new(IntrospectName, connections, HttpStatusCode.OK, n =>
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/user/introspect")
+        {
+            Content = new FormUrlEncodedContent([new("token", accessTokens[(int)(n % accessTokens.Count)])]),
+        };
+        request.Headers.Authorization = SecretBasic();
+        return request;
+    })
+    {
+        CheckBody = body =>
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("active", out var active) && active.ValueKind == JsonValueKind.True ? null : $"not active: {body}";
+        },
+    };
+
+    private AuthenticationHeaderValue SecretBasic() => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SecretClient}:{_secret}")));
 
     /// <summary>Each request signs its own assertion (a new jti): the service records every one.</summary>
     public LoadSpec PrivateKeyJwt(int connections) => new(KeyName, connections, HttpStatusCode.OK, _ => Token(

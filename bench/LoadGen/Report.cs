@@ -27,8 +27,14 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
     public required IReadOnlyList<PhaseResult> SessionCheckOff { get; init; }
     public required PhaseResult MachineSecret { get; init; }
     public required PhaseResult MachineKey { get; init; }
+    public required PhaseResult Introspection { get; init; }
+    public required DatabaseUse LoginDatabase { get; init; }
+    public required SizingResult Sizing { get; init; }
 
     public bool AllPassed => _verdicts.All(passed => passed);
+
+    /// <summary>One Verify at the run's cost (<c>--work-factor</c>), one core, median of 9.</summary>
+    public double VerifySeconds => verifySeconds;
 
     public string Render()
     {
@@ -68,7 +74,10 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
             Rows(text, Inv($"8. profile alone, session check off ({turn + 1})"), SessionCheckOff[turn]);
         }
 
-        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis, MachineSecret, MachineKey }.Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
+        SizingReport.Rows(text, this);
+
+        var errors = new[] { Live, Ready, Profile, Login, Register, Flood, ProfileOpen, FloodOpen, ProfileRedis, LoginRedis, MachineSecret, MachineKey, Introspection, Sizing.Refresh, Sizing.Mfa }
+            .Concat(Sizing.CostLogins.Select(cost => cost.Logins)).Concat(SessionCheckOn).Concat(SessionCheckOff).OfType<PhaseResult>().SelectMany(phase => phase.Loads).Where(load => load.Errors > 0).ToList();
         foreach (var load in errors)
         {
             text.AppendLine();
@@ -98,6 +107,8 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         Target(text, "8. profile rps with the session check ÷ without (turns summed)",
             SessionCheckOn.Sum(phase => phase[ProfileName].PerSecond) / SessionCheckOff.Sum(phase => phase[ProfileName].PerSecond), "≥ 0.90", value => value >= 0.90);
         Info(text, "MB", "10⁶ bytes; the service's peak over its whole life (start, setup and every phase it served)");
+        SizingReport.Figures(text, this, options.WorkFactor);
+        SizingReport.Tables(text, this, options.WorkFactor);
 
         if (options.MicroReport is { } micro && File.Exists(micro))
         {
@@ -119,17 +130,17 @@ internal sealed class Report(BenchOptions options, string stamp, string loadBefo
         }
     }
 
-    private static void Rows(StringBuilder text, string phase, PhaseResult result)
+    internal static void Rows(StringBuilder text, string phase, PhaseResult result)
     {
         foreach (var load in result.Loads)
         {
             // CPU per request only where one load ran: under the flood the service's CPU is shared by two.
-            var perRequest = result.Loads.Count == 1 && load.Ok > 0 ? Inv($"{result.ServiceCores * load.Seconds * 1000 / load.Ok:F3}") : "—";
+            var perRequest = result.ServiceCpuMsPerRequest is { } ms ? Inv($"{ms:F3}") : "—";
             text.AppendLine(Inv($"| {phase} | {load.Name} | {load.Connections} | {load.PerSecond:F1} | {load.P50Ms:F2} | {load.P99Ms:F2} | {load.MaxMs:F1} | {load.Errors} | {result.ServiceCores:F2} | {perRequest} | {result.LoadGenCores:F2} | {result.MaxServiceThreads} |"));
         }
     }
 
-    private static void Info(StringBuilder text, string figure, string value) => text.AppendLine(Inv($"| {figure} | {value} | — | info |"));
+    internal static void Info(StringBuilder text, string figure, string value) => text.AppendLine(Inv($"| {figure} | {value} | — | info |"));
 
     private void Target(StringBuilder text, string figure, double value, string target, Func<double, bool> passes)
     {

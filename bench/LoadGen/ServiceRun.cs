@@ -38,10 +38,12 @@ internal static class ServiceRun
         var gated = Targets.UserServices(options, secretKey, null, Password);
         Say("migrate: dotnet UserServices.Api.dll migrate");
         await gated.Prepare!(Path.Combine(options.ResultsDir, $"{stamp}-migrate.log"));
+        var database = await DatabaseCounters.OpenAsync(options.DatabaseUrl);
 
         var users = Enumerable.Range(0, options.Users).Select(i => $"b{runId}u{i}").ToArray();
         UserPool pool;
         PhaseResult live, ready, profile, login, register, flood, profileOpen, floodOpen;
+        DatabaseUse loginDatabase;
         TimeSpan startGated, startOpen;
         long? peakGated, peakOpen;
 
@@ -57,7 +59,8 @@ internal static class ServiceRun
             live = await Phase(service, "/health/live", Get("/health/live"));
             ready = await Phase(service, "/health/ready", Get("/health/ready"));
             profile = await Phase(service, "profile alone", pool.Profile(32));
-            login = await Phase(service, "logins alone", pool.Login(4));
+            // Between settled snapshots of PostgreSQL's statistics (11 s of quiet each): its work per login.
+            (login, loginDatabase) = await database.AroundAsync(() => Phase(service, "logins alone", pool.Login(4)));
             register = await Phase(service, "registrations", new LoadSpec(gated.RegisterName, 4, gated.Registered, n => gated.Register($"b{runId}r{n}")));
             flood = await Phase(service, "profile under login flood", pool.Profile(32), pool.Login(32));
             peakGated = service.Status("VmHWM");
@@ -87,12 +90,14 @@ internal static class ServiceRun
         using var machine = new MachineClients();
         var machineTarget = Targets.UserServices(options, secretKey, null, Password,
             extraSettings: machine.Settings(Path.Combine(options.ResultsDir, $"{stamp}-bench-key.pub.pem")));
-        PhaseResult machineSecret, machineKey;
+        PhaseResult machineSecret, machineKey, introspection;
         await using (var service = await ServiceProcess.StartAsync(machineTarget.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-machine.log"), options.PidFile))
         {
             Say($"service (two client-credentials clients) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
             machineSecret = await Phase(service, "client credentials, secret", machine.Secret(32));
             machineKey = await Phase(service, "client credentials, private_key_jwt", machine.PrivateKeyJwt(32));
+            // The pool's tokens, from the first service: same key, same database, so this one judges them alike.
+            introspection = await Phase(service, "introspection", machine.Introspection(32, pool.AccessTokens));
         }
 
         // What "a session that ends, ends at once" costs: the profile with the session read in the bearer check's
@@ -112,6 +117,8 @@ internal static class ServiceRun
                 uncheckedPhases.Add(await Phase(withoutCheck, $"profile alone, session check off ({turn})", pool.Profile(32)));
             }
         }
+
+        var sizing = await new SizingRun(options, stamp, secretKey, runId, Password, database, Say).RunAsync();
 
         var report = new Report(options, stamp, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), total.Elapsed, verifySeconds, bound)
         {
@@ -133,6 +140,9 @@ internal static class ServiceRun
             SessionCheckOff = uncheckedPhases,
             MachineSecret = machineSecret,
             MachineKey = machineKey,
+            Introspection = introspection,
+            LoginDatabase = loginDatabase,
+            Sizing = sizing,
         };
         var markdown = report.Render();
         var path = Path.Combine(options.ResultsDir, $"{stamp}.md");

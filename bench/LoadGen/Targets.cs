@@ -10,9 +10,11 @@ internal static class Targets
     /// <summary>The Release build of UserServices: <c>dotnet UserServices.Api.dll</c>, ready when /health/ready (one SELECT 1) answers.</summary>
     /// <param name="sessionCheck">False: the bearer check does not read the session (<c>Sessions:CheckOnEveryRequest</c>), to measure what it costs.</param>
     /// <param name="extraSettings">More environment for the service (the registered clients of the client-credentials phases).</param>
+    /// <param name="workFactor">The bcrypt cost of new hashes; unset: <c>--work-factor</c>.</param>
     public static Target UserServices(BenchOptions options, string secretKey, int? gateConcurrency, string password, string? redisUrl = null,
-        bool sessionCheck = true, IReadOnlyDictionary<string, string>? extraSettings = null)
+        bool sessionCheck = true, IReadOnlyDictionary<string, string>? extraSettings = null, int? workFactor = null)
     {
+        var cost = workFactor ?? options.WorkFactor;
         ServiceLaunch Launch(int port, params string[] command) => new(
             "dotnet",
             [options.ApiDll, .. command],
@@ -23,7 +25,7 @@ internal static class Targets
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["DATABASE_URL"] = options.DatabaseUrl,
                 ["SECRET_KEY"] = secretKey,
-                ["BCRYPT_WORK_FACTOR"] = options.WorkFactor.ToString(CultureInfo.InvariantCulture),
+                ["BCRYPT_WORK_FACTOR"] = cost.ToString(CultureInfo.InvariantCulture),
                 // The benchmark measures capacity, not the abuse limits: make them unreachable.
                 ["RateLimits__TokenPerClientPerMinute"] = "100000000",
                 ["RateLimits__TokenPerUserPerMinute"] = "100000000",
@@ -46,8 +48,8 @@ internal static class Targets
             HttpStatusCode.Created,
             user => FormLogin(user, password),
             body => body.GetProperty("access_token").GetString()!,
-            string.Create(CultureInfo.InvariantCulture, $"bcrypt cost {options.WorkFactor} ({VerifyTime.ServiceBcrypt.Name})"),
-            () => VerifyTime.Bcrypt(options.WorkFactor, password, samples: 9));
+            string.Create(CultureInfo.InvariantCulture, $"bcrypt cost {cost} ({VerifyTime.ServiceBcrypt.Name})"),
+            () => VerifyTime.Bcrypt(cost, password, samples: 9));
     }
 
     /// <summary>

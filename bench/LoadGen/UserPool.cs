@@ -18,7 +18,8 @@ internal sealed class UserPool
         _tokens = tokens;
     }
 
-    public static async Task<UserPool> PrepareAsync(Target target, Uri baseAddress, string[] users)
+    /// <param name="signIn">False: registered only, for loads that sign in themselves (the pool then has no <see cref="AccessTokens"/>).</param>
+    public static async Task<UserPool> PrepareAsync(Target target, Uri baseAddress, string[] users, bool signIn = true)
     {
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 4 };
@@ -27,7 +28,12 @@ internal sealed class UserPool
             using var response = await client.SendAsync(target.Register(user), cancellationToken);
             await ExpectAsync(response, target.Registered, $"registering {user} with {target.Name}");
         });
-        var tokens = new string[users.Length];
+        var tokens = new string[signIn ? users.Length : 0];
+        if (!signIn)
+        {
+            return new UserPool(target, users, tokens);
+        }
+
         await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), parallel, async (i, cancellationToken) =>
         {
             using var response = await client.SendAsync(target.Login(users[i]), cancellationToken);
@@ -38,6 +44,9 @@ internal sealed class UserPool
         return new UserPool(target, users, tokens);
     }
 
+    /// <summary>One access token per user, from its sign-in at setup.</summary>
+    public IReadOnlyList<string> AccessTokens => _tokens;
+
     /// <summary><c>GET /user/user</c> with the pool's bearer tokens in turn.</summary>
     public LoadSpec Profile(int connections) => new(Target.ProfileName, connections, HttpStatusCode.OK, n =>
     {
@@ -45,6 +54,8 @@ internal sealed class UserPool
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[n % _tokens.Length]);
         return request;
     });
+
+    public IReadOnlyList<string> Users => _users;
 
     /// <summary>The target's login with the pool's accounts in turn: each one a full password verification.</summary>
     public LoadSpec Login(int connections) => new(_target.LoginName, connections, HttpStatusCode.OK, n => _target.Login(_users[n % _users.Length]));
