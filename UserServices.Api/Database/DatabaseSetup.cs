@@ -71,7 +71,11 @@ public static class DatabaseSetup
 
     /// <summary>
     /// The service sends the same few statements all day (the profile lookup above all); prepared once per
-    /// connection, PostgreSQL stops re-planning them. An operator's own setting in DATABASE_URL wins.
+    /// connection, PostgreSQL stops re-planning them. And it never leaves state on a connection (no SET, LISTEN,
+    /// temporary tables or session advisory locks; an open transaction is still rolled back on return), so a
+    /// connection handed back to the pool is not reset: with auto-prepare the reset is seven statements (CLOSE ALL,
+    /// DISCARD TEMP, RESET ALL, UNLISTEN *, …) that PostgreSQL ran before every profile call's lookup and four times
+    /// per login (docs/benchmarks.md). An operator's own settings in DATABASE_URL win.
     /// </summary>
     private static string WithAutoPrepare(string connectionString)
     {
@@ -82,6 +86,16 @@ public static class DatabaseSetup
             builder.AutoPrepareMinUsages = 2;
         }
 
+        if (!Names(connectionString, "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         return builder.ConnectionString;
     }
+
+    /// <summary>Whether the connection string itself sets <paramref name="setting"/> (written with or without spaces).</summary>
+    private static bool Names(string connectionString, string setting) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals(setting, StringComparison.OrdinalIgnoreCase));
 }
