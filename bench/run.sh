@@ -42,7 +42,9 @@ command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK (dotnet) is not on 
 work="$(mktemp -d /tmp/userservices-bench-XXXXXX)"
 chmod 711 "$work"   # the postgres user must reach its data folders inside
 pid_file="$work/service.pid"
-api_dll="$repo/UserServices.Api/bin/Release/net10.0/UserServices.Api.dll"
+# The service is measured as operators run it: published for this machine's runtime, so ReadyToRun (README).
+case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+api_dll="$work/api/UserServices.Api.dll"
 loadgen=(dotnet "$repo/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 pg_started=0
 pg_bin=""
@@ -96,8 +98,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say "building Release (service, load generator$( ((micro)) && echo ', micro-benchmarks'))"
-dotnet build UserServices.Api/UserServices.Api.csproj -c Release -nologo -v quiet -clp:NoSummary
+say "publishing Release for $rid (service, ReadyToRun), building load generator$( ((micro)) && echo ', micro-benchmarks'))"
+dotnet publish UserServices.Api/UserServices.Api.csproj -c Release -r "$rid" -o "$work/api" -nologo -v quiet -clp:NoSummary
 dotnet build bench/LoadGen/LoadGen.csproj -c Release -nologo -v quiet -clp:NoSummary
 if ((micro)); then
   dotnet build bench/Micro/Micro.csproj -c Release -nologo -v quiet -clp:NoSummary
