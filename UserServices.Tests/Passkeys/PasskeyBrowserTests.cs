@@ -177,14 +177,11 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
     public async Task A_ceremony_begun_on_one_replica_is_finished_on_another()
     {
         var (page, _) = await RegisteredAsync("bodil");
-        var settings = UserServicesApp.Defaults(service.DatabaseUrl);
-        settings["Passkeys:ServerDomain"] = "localhost";
-        settings["Passkeys:Origins:0"] = service.Page.Origin;
-        await using var other = UserServicesApp.Start(settings);
+        await using var other = SecondReplica();
         var (ceremony, options) = await LoginOptionsAsync();
         var assertion = await GetCredentialAsync(page, options);
 
-        var response = await other.PostTokenAsync(("grant_type", PasskeySignIn.GrantType), ("ceremony_id", ceremony), ("credential", assertion));
+        var response = await GrantOnAsync(other, ceremony, assertion);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         (await GrantAsync(ceremony, assertion)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the first replica finds it used");
@@ -194,16 +191,13 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
     public async Task One_assertion_sent_to_two_replicas_at_once_gives_exactly_one_session()
     {
         var (page, _) = await RegisteredAsync("dagny");
-        var settings = UserServicesApp.Defaults(service.DatabaseUrl);
-        settings["Passkeys:ServerDomain"] = "localhost";
-        settings["Passkeys:Origins:0"] = service.Page.Origin;
-        await using var other = UserServicesApp.Start(settings);
+        await using var other = SecondReplica();
         var (ceremony, options) = await LoginOptionsAsync();
         var assertion = await GetCredentialAsync(page, options);
 
         var answers = await Task.WhenAll(
             GrantAsync(ceremony, assertion),
-            other.PostTokenAsync(("grant_type", PasskeySignIn.GrantType), ("ceremony_id", ceremony), ("credential", assertion)));
+            GrantOnAsync(other, ceremony, assertion));
 
         answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
         await answers.Single(a => a.StatusCode != HttpStatusCode.OK)
@@ -394,6 +388,18 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.Fixture service, Chr
         body.GetProperty("options").GetProperty("allowCredentials").GetArrayLength().ShouldBe(0);
         return (body.Str("ceremony_id"), body.GetProperty("options"));
     }
+
+    /// <summary>A second instance of the service on the same database, with the same relying party.</summary>
+    private UserServicesApp SecondReplica()
+    {
+        var settings = UserServicesApp.Defaults(service.DatabaseUrl);
+        settings["Passkeys:ServerDomain"] = "localhost";
+        settings["Passkeys:Origins:0"] = service.Page.Origin;
+        return UserServicesApp.Start(settings);
+    }
+
+    private static Task<HttpResponseMessage> GrantOnAsync(UserServicesApp app, string ceremonyId, string credential) =>
+        app.PostTokenAsync(("grant_type", PasskeySignIn.GrantType), ("ceremony_id", ceremonyId), ("credential", credential));
 
     private async Task<HttpResponseMessage> GrantAsync(string ceremonyId, string credential)
     {
