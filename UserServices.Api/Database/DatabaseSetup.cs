@@ -20,7 +20,7 @@ public static class DatabaseSetup
         services.AddDbContextPool<PostgresDbContext>((sp, options) =>
             Configure(options.UseNpgsql(ConnectionFor(sp, DatabaseProvider.Postgres)), sp));
         services.AddDbContextPool<SqliteDbContext>((sp, options) =>
-            Configure(options.UseSqlite(ConnectionFor(sp, DatabaseProvider.Sqlite)), sp));
+            Configure(options.UseSqlite(ConnectionFor(sp, DatabaseProvider.Sqlite)).AddInterceptors(new SqliteBusyTimeout()), sp));
         // Parsed once: the context is resolved on every authenticated request.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection);
         services.AddScoped<UserServicesDbContext>(sp =>
