@@ -53,11 +53,12 @@ if [[ "$(id -u)" == 0 ]]; then as_postgres=(runuser -u postgres --); fi   # Post
 peers_pg="$work/peers-pg"   # the peers' own cluster, made by their start.sh scripts
 peers_pg_port=""
 
-# A loopback port nobody answers on right now (for the peers' start scripts, which take a fixed port).
+# A loopback port nobody answers on right now (for the peers' start scripts, which take a fixed port), below the
+# kernel's ephemeral range (32768–60999), where no outgoing connection can take it before the peer binds it.
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12768))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
 }

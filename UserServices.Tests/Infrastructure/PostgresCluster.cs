@@ -60,7 +60,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         // A port found free can be taken before pg_ctl binds it; another one is tried then.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePorts.Next();
             try
             {
                 var settings = string.IsNullOrEmpty(preloadLibraries) ? Settings : $"{Settings} -c shared_preload_libraries={preloadLibraries}";
@@ -129,13 +129,6 @@ public sealed class PostgresCluster : IAsyncDisposable
     }
 
     private static bool AsRoot => Environment.UserName == "root";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Task RunPostgresToolAsync(string binDir, string tool, string arguments) => AsRoot
         // PostgreSQL refuses to run as root; runuser switches to its own system user.

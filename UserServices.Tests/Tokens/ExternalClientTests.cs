@@ -43,7 +43,7 @@ public sealed class ExternalClientTests(PostgresServer server) : IAsyncLifetime
         // in between is retried.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePorts.Next();
             var settings = UserServicesApp.Defaults(databaseUrl);
             settings["JWT_ALGORITHM"] = "RS256";
             settings["JWT_SIGNING_KEY_PATH"] = keyPath;
@@ -67,7 +67,7 @@ public sealed class ExternalClientTests(PostgresServer server) : IAsyncLifetime
             }
             catch (IOException) when (attempt < 3)
             {
-                // Another process took the port between FreePort and the bind; try another.
+                // Another process took the port between FreePorts.Next and the bind; try another.
             }
         }
 
@@ -192,12 +192,5 @@ public sealed class ExternalClientTests(PostgresServer server) : IAsyncLifetime
         }
 
         throw new InvalidOperationException($"UserServices.Tests/ExternalClients not found above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using UserServices.Tests.Infrastructure;
 
 namespace LoadGen;
 
@@ -104,7 +105,7 @@ internal static class PeersRun
 
         async Task<ServiceProcess> StartAsync(TargetResult result, string label)
         {
-            var service = await ServiceProcess.StartAsync(result.Target.Launch(ServiceProcess.FreePort()), Log(result.Target, label), options.PidFile);
+            var service = await ServiceProcess.StartAsync(result.Target.Launch(FreePorts.Next()), Log(result.Target, label), options.PidFile);
             result.StartsToReady.Add(service.StartToReady);
             Say($"{result.Target.Name}: started ({label}), ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
             return service;

@@ -96,14 +96,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A line of /proc/&lt;pid&gt;/status in kB (VmHWM, VmRSS) or as a count (Threads).</summary>
     public long? Status(string field)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using UserServices.Tests.Infrastructure;
 
 namespace LoadGen;
 
@@ -53,13 +54,13 @@ internal static class ServiceRun
         var starts = new List<TimeSpan>();
         for (var i = 1; i <= 5; i++)
         {
-            await using var started = await ServiceProcess.StartAsync(gated.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-start{i}.log"), options.PidFile);
+            await using var started = await ServiceProcess.StartAsync(gated.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-start{i}.log"), options.PidFile);
             starts.Add(started.StartToReady);
         }
 
         Say($"start → ready, five starts: {string.Join(", ", starts.Select(start => $"{start.TotalMilliseconds:F0} ms"))}");
 
-        await using (var service = await ServiceProcess.StartAsync(gated.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-gated.log"), options.PidFile))
+        await using (var service = await ServiceProcess.StartAsync(gated.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-gated.log"), options.PidFile))
         {
             startGated = service.StartToReady;
             Say($"service (default gate) ready in {startGated.TotalMilliseconds:F0} ms, pid {service.Pid}");
@@ -77,7 +78,7 @@ internal static class ServiceRun
         }
 
         var open = Targets.UserServices(options, secretKey, 1024, Password);
-        await using (var service = await ServiceProcess.StartAsync(open.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-open.log"), options.PidFile))
+        await using (var service = await ServiceProcess.StartAsync(open.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-open.log"), options.PidFile))
         {
             startOpen = service.StartToReady;
             Say($"service (gate at 1024) ready in {startOpen.TotalMilliseconds:F0} ms, pid {service.Pid}");
@@ -90,7 +91,7 @@ internal static class ServiceRun
         if (options.RedisUrl is not null)
         {
             var redis = Targets.UserServices(options, secretKey, null, Password, options.RedisUrl);
-            await using var service = await ServiceProcess.StartAsync(redis.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-redis.log"), options.PidFile);
+            await using var service = await ServiceProcess.StartAsync(redis.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-redis.log"), options.PidFile);
             Say($"service (REDIS_URL set) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
             profileRedis = await Phase(service, "profile alone (REDIS_URL set)", pool.Profile(32));
             loginRedis = await Phase(service, "logins alone (REDIS_URL set)", pool.Login(4));
@@ -101,7 +102,7 @@ internal static class ServiceRun
         var machineTarget = Targets.UserServices(options, secretKey, null, Password,
             extraSettings: machine.Settings(Path.Combine(options.ResultsDir, $"{stamp}-bench-key.pub.pem")));
         PhaseResult machineSecret, machineKey, introspection;
-        await using (var service = await ServiceProcess.StartAsync(machineTarget.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-machine.log"), options.PidFile))
+        await using (var service = await ServiceProcess.StartAsync(machineTarget.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-machine.log"), options.PidFile))
         {
             Say($"service (two client-credentials clients) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
             machineSecret = await Phase(service, "client credentials, secret", machine.Secret(32));
@@ -117,8 +118,8 @@ internal static class ServiceRun
         var sessionOff = Targets.UserServices(options, secretKey, null, Password, sessionCheck: false);
         var checkedPhases = new List<PhaseResult>();
         var uncheckedPhases = new List<PhaseResult>();
-        await using (var withCheck = await ServiceProcess.StartAsync(sessionOn.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-session-check.log"), options.PidFile))
-        await using (var withoutCheck = await ServiceProcess.StartAsync(sessionOff.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-no-session-check.log"), options.PidFile))
+        await using (var withCheck = await ServiceProcess.StartAsync(sessionOn.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-session-check.log"), options.PidFile))
+        await using (var withoutCheck = await ServiceProcess.StartAsync(sessionOff.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-no-session-check.log"), options.PidFile))
         {
             Say($"services with and without the session check ready, pids {withCheck.Pid} and {withoutCheck.Pid}");
             for (var turn = 1; turn <= 2; turn++)

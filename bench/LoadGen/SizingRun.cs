@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using UserServices.Tests.Infrastructure;
 
 namespace LoadGen;
 
@@ -74,7 +75,7 @@ internal sealed class SizingRun(BenchOptions options, string stamp, string secre
 
     private async Task<ServiceProcess> StartAsync(Target target, string name, string what)
     {
-        var service = await ServiceProcess.StartAsync(target.Launch(ServiceProcess.FreePort()), Path.Combine(options.ResultsDir, $"{stamp}-service-{name}.log"), options.PidFile);
+        var service = await ServiceProcess.StartAsync(target.Launch(FreePorts.Next()), Path.Combine(options.ResultsDir, $"{stamp}-service-{name}.log"), options.PidFile);
         say($"service ({what}) ready in {service.StartToReady.TotalMilliseconds:F0} ms, pid {service.Pid}");
         return service;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using UserServices.Tests.Infrastructure;
 
 namespace LoadGen;
 
@@ -43,7 +44,7 @@ internal static class Targets
             "UserServices",
             port => Launch(port),
             // Timed starts find the schema in place.
-            logPath => ServiceProcess.RunToCompletionAsync(Launch(ServiceProcess.FreePort(), "migrate"), logPath),
+            logPath => ServiceProcess.RunToCompletionAsync(Launch(FreePorts.Next(), "migrate"), logPath),
             user => RegisterWithUserName(user, password),
             HttpStatusCode.Created,
             user => FormLogin(user, password),
