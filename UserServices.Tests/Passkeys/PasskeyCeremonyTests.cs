@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using UserServices.Api.Passkeys;
 using UserServices.Tests.Infrastructure;
@@ -14,33 +13,21 @@ public sealed class PasskeyCeremonyTests(PostgresServer server)
     private const int Rounds = 100;
 
     [Fact]
-    public async Task Of_many_takes_at_once_exactly_one_gets_the_ceremony_on_postgres() =>
-        await ExactlyOneTakeAsync(UserServicesApp.Defaults(await server.CreateDatabaseAsync("passkey_ceremony_race")));
+    public async Task Of_many_takes_at_once_exactly_one_gets_the_ceremony_on_postgres()
+    {
+        await using var app = UserServicesApp.Start(WithPasskeys(UserServicesApp.Defaults(await server.CreateDatabaseAsync("passkey_ceremony_race"))));
+        await ExactlyOneTakeAsync(app);
+    }
 
     [Fact]
     public async Task Of_many_takes_at_once_exactly_one_gets_the_ceremony_on_sqlite()
     {
-        var directory = Directory.CreateTempSubdirectory("userservices-passkeys-").FullName;
-        try
-        {
-            await ExactlyOneTakeAsync(new Dictionary<string, string?>
-            {
-                ["SECRET_KEY"] = UserServicesApp.SecretKey,
-                ["BCRYPT_WORK_FACTOR"] = "4",
-                ["Database:SqlitePath"] = Path.Combine(directory, "users.db"),
-            });
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
+        await using var sqlite = new SqliteService("userservices-passkeys-", WithPasskeys([]));
+        await ExactlyOneTakeAsync(sqlite.App);
     }
 
-    private static async Task ExactlyOneTakeAsync(Dictionary<string, string?> settings)
+    private static async Task ExactlyOneTakeAsync(UserServicesApp app)
     {
-        settings["Passkeys:ServerDomain"] = "localhost";
-        await using var app = UserServicesApp.Start(settings);
         var owner = (await app.RegisterAndSignInAsync("owner", "correct horse battery")).AccessToken;
         var userId = int.Parse(JwtParts.Payload(owner).Str("sub"), System.Globalization.CultureInfo.InvariantCulture);
         var id = await BeginAsync(app, userId);
@@ -59,6 +46,12 @@ public sealed class PasskeyCeremonyTests(PostgresServer server)
             (await app.WithDbAsync(db => Task.FromResult(db.PasskeyCeremonies.Count()))).ShouldBe(0);
             id = await BeginAsync(app, userId);
         }
+    }
+
+    private static Dictionary<string, string?> WithPasskeys(Dictionary<string, string?> settings)
+    {
+        settings["Passkeys:ServerDomain"] = "localhost";
+        return settings;
     }
 
     private static Task<string> BeginAsync(UserServicesApp app, int userId) =>
