@@ -20,7 +20,7 @@ internal sealed class PeersReport(BenchOptions options, string stamp, string loa
         text.AppendLine(Inv($"- Command: `{options.CommandLine}`; each phase {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Measure.TotalSeconds:0.#} s measured; whole load run {duration.TotalSeconds:F0} s"));
         text.AppendLine(Inv($"- Load average (1/5/15 min, runnable/total, last pid) before: `{loadBefore}`, after: `{loadAfter}`; per service, before → after its turn: {string.Join("; ", results.Select(r => Inv($"{r.Target.Name} `{r.LoadBefore ?? "—"}` → `{r.LoadAfter ?? "—"}`")))}"));
         text.AppendLine(Inv($"- One service at a time (the others stopped), the same load generator, {options.Users} accounts with the same password, profile `GET /user/user` with each one's bearer token; only requests completed inside a measured window count, p99 by nearest rank over every successful request."));
-        text.AppendLine(Inv($"- Phases per service: process 1 serves setup, profile alone ({ProfileLoad}), logins alone ({LoginLoad}), then profile ({ProfileLoad}) under a {WarmFloodLoad} login flood (warm: that process has already served logins). Processes 2 and 3 are fresh: profile alone, then, with the profile load running, the first logins the process ever serves ({ColdLoads}), measured from the flood's first request."));
+        text.AppendLine(Inv($"- Phases per service: process 1 serves setup, profile alone ({ProfileLoad}), logins alone ({LoginLoad}), registrations alone ({LoginLoad}, a new account each), then profile ({ProfileLoad}) under a {WarmFloodLoad} login flood (warm: that process has already served logins). Processes 2 and 3 are fresh: profile alone, then, with the profile load running, the first logins the process ever serves ({ColdLoads}), measured from the flood's first request."));
         text.AppendLine("- Bound: the machine's cores ÷ one verification of the service's own password hash (its own library) on one core, median of 9, timed at the start of that service's turn while no service ran.");
         text.AppendLine();
         text.Append("| Figure | Better | ");
@@ -42,6 +42,8 @@ internal sealed class PeersReport(BenchOptions options, string stamp, string loa
         Row("One verification on one core, ms", Lower, r => r.VerifySeconds * 1000, "F1");
         Row(Inv($"Verify bound = {Environment.ProcessorCount} cores ÷ one verification, logins/s"), Higher, r => r.Bound, "F2");
         Row("Logins/s ÷ bound (" + LoginLoad + ")", Higher, r => LoginOf(r, r.Logins)?.PerSecond / r.Bound, "F2");
+        Row("Registrations/s (" + LoginLoad + ")", Higher, r => RegistrationOf(r, r.Registrations)?.PerSecond, "F2");
+        Row("Registrations/s ÷ bound (" + LoginLoad + ")", Higher, r => RegistrationOf(r, r.Registrations)?.PerSecond / r.Bound, "F2");
         Row("Warm login flood (" + WarmFloodLoad + "): profile p99 ms, alone → under the flood", Info, r => Profile(r.WarmFlood)?.P99Ms, "F1", r => Profile(r.Profile)?.P99Ms);
         Row("Warm login flood (" + WarmFloodLoad + "): profile p99 ÷ alone", Lower, r => Profile(r.WarmFlood)?.P99Ms / Profile(r.Profile)?.P99Ms, "F2");
         Row("Warm login flood (" + WarmFloodLoad + "): profile requests/s ÷ alone", Higher, r => Profile(r.WarmFlood)?.PerSecond / Profile(r.Profile)?.PerSecond, "F2");
@@ -132,6 +134,8 @@ internal sealed class PeersReport(BenchOptions options, string stamp, string loa
     private static LoadResult? Profile(PhaseResult? phase) => phase?.Loads.FirstOrDefault(load => load.Name == Target.ProfileName);
 
     private static LoadResult? LoginOf(TargetResult result, PhaseResult? phase) => phase?.Loads.FirstOrDefault(load => load.Name == result.Target.LoginName);
+
+    private static LoadResult? RegistrationOf(TargetResult result, PhaseResult? phase) => phase?.Loads.FirstOrDefault(load => load.Name == result.Target.RegisterName);
 
     private static double? Median(List<TimeSpan> times) => times.Count == 0
         ? null

@@ -85,6 +85,9 @@ internal static class PeersRun
                 Say($"{target.Name}: {users.Length} users registered and logged in");
                 result.Profile = await Phase(service, target, "profile alone", options.Warmup, pool.Profile(ProfileConnections));
                 result.Logins = await Phase(service, target, "logins alone", options.Warmup, pool.Login(LoginConnections));
+                // Each request a new account: one password hash at the same cost as a login's verification.
+                result.Registrations = await Phase(service, target, "registrations alone", options.Warmup,
+                    new LoadSpec(target.RegisterName, LoginConnections, target.Registered, n => target.Register($"p{runId}r{n}")));
                 result.WarmFlood = await Phase(service, target, "warm login flood", options.Warmup, pool.Profile(ProfileConnections), pool.Login(WarmFloodConnections));
                 result.RecordPeak(service);
             }

@@ -15,6 +15,8 @@ internal sealed class TargetResult(Target target)
 
     public PhaseResult? Logins { get; set; }
 
+    public PhaseResult? Registrations { get; set; }
+
     /// <summary>Profile and a login flood on the process that already served the other phases.</summary>
     public PhaseResult? WarmFlood { get; set; }
 
@@ -33,7 +35,7 @@ internal sealed class TargetResult(Target target)
     public string? Failure { get; set; }
 
     public IEnumerable<PhaseResult> Phases =>
-        new[] { Profile, Logins, WarmFlood }.OfType<PhaseResult>().Concat(ColdFloods.Values.SelectMany(cold => new[] { cold.Alone, cold.Flood }));
+        new[] { Profile, Logins, Registrations, WarmFlood }.OfType<PhaseResult>().Concat(ColdFloods.Values.SelectMany(cold => new[] { cold.Alone, cold.Flood }));
 
     public void RecordPeak(ServiceProcess service)
     {
