@@ -38,14 +38,9 @@ public class MfaFixture<TTestClass>(PostgresServer server) : ServiceFixture<TTes
         tokens.StatusCode.ShouldBe(HttpStatusCode.OK, await tokens.Content.ReadAsStringAsync());
         var signIn = new SignIn((await tokens.ReadJsonAsync()).Str("access_token"), "");
         using var client = app.BearerClient(signIn.AccessToken);
-        var begun = await client.PostAsJsonAsync("/user/mfa/totp", new { password = Password });
-        begun.StatusCode.ShouldBe(HttpStatusCode.OK, await begun.Content.ReadAsStringAsync());
-        var secret = TestTotp.Base32Decode((await begun.ReadJsonAsync()).Str("secret"));
-        var confirmed = await client.PostAsJsonAsync("/user/mfa/totp/confirm", new { code = TestTotp.CodeAt(secret, Clock.Now) });
-        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());
-        var codes = (await confirmed.ReadJsonAsync()).GetProperty("recovery_codes").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        var enrolment = await TwoFactor.EnrolAsync(client, Password, Clock.Now);
         var id = await app.WithDbAsync(db => db.Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync());
-        return new MfaAccount(id, userName, secret, codes, signIn.AccessToken);
+        return new MfaAccount(id, userName, enrolment.Secret, enrolment.RecoveryCodes, signIn.AccessToken);
     }
 
     /// <summary>Moves the clock to the next step and gives its code (the step a code was last accepted for is spent).</summary>
