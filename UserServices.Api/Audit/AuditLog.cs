@@ -97,5 +97,10 @@ public sealed class AuditLog(
         "Audit {AuditAction}: user {AuditUserId} {AuditUserName}, actor {AuditActorId} {AuditActor}, ip {AuditIp}, detail {AuditDetail}",
         audit.Action, audit.UserId, audit.UserName, audit.ActorId, audit.Actor, audit.Ip, audit.Detail);
 
-    private static string? Truncate(string? value, int length) => value is { } text && text.Length > length ? text[..length] : value;
+    /// <summary>
+    /// Cut to the column's length, and U+0000 (which a refusal's text can quote from what a client sent) shown as
+    /// U+FFFD: PostgreSQL's text cannot hold it, and the event must not be lost with the request's answer.
+    /// </summary>
+    private static string? Truncate(string? value, int length) =>
+        (value is { } text && text.Length > length ? text[..length] : value)?.Replace('\0', '\uFFFD');
 }

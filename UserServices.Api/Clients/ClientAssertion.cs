@@ -84,9 +84,10 @@ public sealed class ClientAssertion(ClientKeys keys, IAssertionAudiences audienc
             return new ClientAssertionVerdict.Invalid($"Its 'exp' is more than {MaxLifetime.TotalMinutes} minutes ahead.");
         }
 
-        if (jwt.Id is not { Length: > 0 and <= MaxJtiLength } jti)
+        // Printable only: the jti is stored (PostgreSQL's text cannot hold U+0000) and shown in logs.
+        if (jwt.Id is not { Length: > 0 and <= MaxJtiLength } jti || jti.Any(char.IsControl))
         {
-            return new ClientAssertionVerdict.Invalid($"It needs a 'jti' of 1 to {MaxJtiLength} characters, new for every assertion.");
+            return new ClientAssertionVerdict.Invalid($"It needs a 'jti' of 1 to {MaxJtiLength} printable characters, new for every assertion.");
         }
 
         // Kept until the assertion could no longer pass the lifetime check above, skew included.

@@ -19,7 +19,11 @@ public static class ApiControllers
         })
         // RFC 7493 §2.3 (I-JSON): member names are unique. Last-wins would let a gateway that reads the first value
         // see another request than the one acted on.
-        .AddJsonOptions(json => json.JsonSerializerOptions.AllowDuplicateProperties = false);
+        .AddJsonOptions(json =>
+        {
+            json.JsonSerializerOptions.AllowDuplicateProperties = false;
+            json.JsonSerializerOptions.Converters.Add(new NoNulStrings());
+        });
         // A body or parameter MVC could not bind: every field at once, named and explained in the API's words.
         builder.Services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = context =>
             ProblemResponses.InvalidFields(

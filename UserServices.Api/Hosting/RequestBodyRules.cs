@@ -7,7 +7,8 @@ namespace UserServices.Api.Hosting;
 /// What every request body must be before model binding reads it: UTF-8 (the only charset JSON may use between
 /// systems, RFC 8259 §8.1, and the one form bodies are sent in), and a form names each parameter once
 /// (RFC 6749 §3.1: request parameters MUST NOT be included more than once). Other charsets made the framework's
-/// readers throw (a 500); a repeated parameter let two readers of one request see different values.
+/// readers throw (a 500); a repeated parameter let two readers of one request see different values. And no query
+/// parameter holds U+0000 (<see cref="NoNulStrings"/> says why; a form's is refused as malformed when it is read).
 /// </summary>
 internal sealed class RequestBodyRules : IAsyncResourceFilter, IOrderedFilter
 {
@@ -17,6 +18,16 @@ internal sealed class RequestBodyRules : IAsyncResourceFilter, IOrderedFilter
     public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
     {
         var request = context.HttpContext.Request;
+        // A URL can only carry U+0000 percent-encoded: the raw text says whether there is one to look for.
+        if (request.QueryString.Value is { } query && query.Contains("%00", StringComparison.Ordinal)
+            && request.Query.FirstOrDefault(p => p.Key.Contains('\0') || p.Value.Any(v => v?.Contains('\0') == true)).Key is { } withNul)
+        {
+            context.Result = ProblemResponses.InvalidFields(
+                new Dictionary<string, string[]> { [withNul.Replace("\0", "", StringComparison.Ordinal)] = [NoNulStrings.Message] },
+                ProblemResponses.InvalidRequestDetail).ToResult();
+            return;
+        }
+
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             && HeaderUtilities.RemoveQuotes(type.Charset) is { Length: > 0 } charset
             && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))

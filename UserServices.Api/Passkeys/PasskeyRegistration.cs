@@ -85,11 +85,23 @@ public sealed class PasskeyRegistration(
         {
             logger.LogInformation("Passkey registration of account {UserId} refused: {Reason}", user.Id, attestation.Failure.Message);
             await audit.WriteNowAsync(AuditActions.PasskeyRegistrationRefused, user, attestation.Failure.Message);
-            return Invalid("credential", $"The passkey was not accepted: {attestation.Failure.Message}");
+            return Invalid("credential", $"The passkey was not accepted: {Described(attestation.Failure.Message)}");
         }
 
         return await SaveAsync(user, attestation.Passkey, name.Trim(), cancellationToken);
     }
+
+    /// <summary>
+    /// Identity's reason, for the client: where Identity could not parse the credential it quotes System.Text.Json
+    /// (a .NET type name, a byte position) and an unexpected error quotes the exception; those are said in our words.
+    /// The log and the audit event keep the full reason.
+    /// </summary>
+    private static string Described(string reason) =>
+        reason.Contains("had an invalid format", StringComparison.Ordinal)
+            ? "The credential is not the JSON a browser's PublicKeyCredential gives (its toJSON())."
+            : reason.StartsWith("An unexpected error occurred", StringComparison.Ordinal)
+                ? "The credential could not be read."
+                : reason;
 
     private async Task<PasskeyRegistrationOutcome> SaveAsync(User user, UserPasskeyInfo info, string name, CancellationToken cancellationToken)
     {

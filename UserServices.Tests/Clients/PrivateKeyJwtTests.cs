@@ -173,7 +173,8 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture fixture) : ICl
         { "alg none", "It must be signed with RS256 or ES256." },
         { "HS256 with the public key as secret", "It must be signed with RS256 or ES256." },
         { "sub is not the client", "Its 'sub' must be the client id, as its 'iss' is." },
-        { "no jti", "It needs a 'jti' of 1 to 256 characters, new for every assertion." },
+        { "no jti", "It needs a 'jti' of 1 to 256 printable characters, new for every assertion." },
+        { "a jti with a NUL", "It needs a 'jti' of 1 to 256 printable characters, new for every assertion." },
     };
 
     [Theory]
@@ -191,6 +192,7 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture fixture) : ICl
             "HS256 with the public key as secret" => ClientAssertions.SignedWithPublicKeyAsSecret(fixture.RsaKey, "rsa-client", TokenEndpoint),
             "sub is not the client" => ClientAssertions.Sign(fixture.RsaKey, "rsa-client", TokenEndpoint, subject: "someone-else"),
             "no jti" => RsaAssertion(jti: null),
+            "a jti with a NUL" => RsaAssertion(jti: "x\0y"),
             _ => throw new ArgumentOutOfRangeException(nameof(broken), broken, null),
         };
 
