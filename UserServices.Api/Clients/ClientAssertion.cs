@@ -1,5 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using UserServices.Api.Tokens;
 
 namespace UserServices.Api.Clients;
 
@@ -50,9 +51,15 @@ public sealed class ClientAssertion(ClientKeys keys, IAssertionAudiences audienc
     public async Task<ClientAssertionVerdict> CheckAsync(RegisteredClient client, string assertion, HttpRequest request, CancellationToken cancellationToken)
     {
         // Said first and plainly: the library would report 'none' or HS256 as a mere signature mismatch.
-        if (!ClientKeys.Algorithms.Contains(Handler.ReadJsonWebToken(assertion).Alg))
+        var unverified = Handler.ReadJsonWebToken(assertion);
+        if (!ClientKeys.Algorithms.Contains(unverified.Alg))
         {
             return new ClientAssertionVerdict.Invalid($"It must be signed with {string.Join(" or ", ClientKeys.Algorithms)}.");
+        }
+
+        if (CriticalHeader.IsListed(unverified))
+        {
+            return new ClientAssertionVerdict.Invalid("Its header lists critical extensions ('crit'), which this service does not understand.");
         }
 
         var validation = await Handler.ValidateTokenAsync(assertion, new TokenValidationParameters

@@ -9,12 +9,11 @@ public static class AccessTokenHeader
     /// <summary>
     /// The validator of the header's <c>typ</c>, which is also where the header is read: <c>at+jwt</c> or
     /// <c>application/at+jwt</c> (RFC 9068 §4 takes both; media types compare case-insensitively), and no
-    /// <c>crit</c> (RFC 7515 §4.1.11: a JWS listing an extension the recipient does not understand is invalid, and
-    /// this service understands none; IdentityModel does not check it).
+    /// <c>crit</c> (<see cref="CriticalHeader"/>).
     /// </summary>
     public static string ValidateType(string? type, SecurityToken token, TokenValidationParameters parameters)
     {
-        if (token is JsonWebToken jwt && jwt.TryGetHeaderValue<object>("crit", out _))
+        if (token is JsonWebToken jwt && CriticalHeader.IsListed(jwt))
         {
             throw new SecurityTokenInvalidTypeException("The token's header lists critical extensions, which this service does not understand.");
         }

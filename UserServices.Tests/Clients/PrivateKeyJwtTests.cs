@@ -164,6 +164,9 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture fixture) : ICl
         row.ExpiresAt.ShouldBe(exp.AddSeconds(30), TimeSpan.FromSeconds(1));
     }
 
+    /// <summary>A JOSE header listing an extension nobody defined (RFC 7515 §4.1.11).</summary>
+    private static readonly Dictionary<string, object> CriticalExtension = new() { ["crit"] = new List<string> { "zzz" }, ["zzz"] = 1 };
+
     public static TheoryData<string, string> BrokenAssertions() => new()
     {
         { "another audience", "Its 'aud' is neither this service's issuer nor its token endpoint URL." },
@@ -175,6 +178,7 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture fixture) : ICl
         { "sub is not the client", "Its 'sub' must be the client id, as its 'iss' is." },
         { "no jti", "It needs a 'jti' of 1 to 256 printable characters, new for every assertion." },
         { "a jti with a NUL", "It needs a 'jti' of 1 to 256 printable characters, new for every assertion." },
+        { "a crit header", "Its header lists critical extensions ('crit'), which this service does not understand." },
     };
 
     [Theory]
@@ -193,6 +197,7 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture fixture) : ICl
             "sub is not the client" => ClientAssertions.Sign(fixture.RsaKey, "rsa-client", TokenEndpoint, subject: "someone-else"),
             "no jti" => RsaAssertion(jti: null),
             "a jti with a NUL" => RsaAssertion(jti: "x\0y"),
+            "a crit header" => ClientAssertions.Sign(fixture.RsaKey, "rsa-client", TokenEndpoint, header: CriticalExtension),
             _ => throw new ArgumentOutOfRangeException(nameof(broken), broken, null),
         };
 

@@ -24,7 +24,8 @@ public static class ClientAssertions
         string? subject = null,
         DateTime? expires = null,
         string? jti = "",
-        string? algorithm = null)
+        string? algorithm = null,
+        IDictionary<string, object>? header = null)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object>
@@ -50,6 +51,7 @@ public static class ClientAssertions
             Expires = expires ?? now.AddMinutes(1),
             Claims = claims,
             SigningCredentials = new SigningCredentials(securityKey, algorithm ?? (key is RSA ? SecurityAlgorithms.RsaSha256 : SecurityAlgorithms.EcdsaSha256)),
+            AdditionalHeaderClaims = header,
         });
     }
 
